@@ -1,0 +1,1 @@
+"""The Streamlit app: pages render what `db/` knows and call `db/` for every change."""

@@ -1,0 +1,166 @@
+"""Admin: users, settings, importing files, and the quarantine of records that could not be read.
+
+Every change is one call into `db/` (`db.auth`, `db.settings`, `db.ingest.pipeline`), which
+checks that the acting user is an admin and records the Event.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import data, ui
+from db import auth
+from db.models import Role, utcnow
+from db.settings import DEFAULTS, all_settings, put_setting
+
+LIST_SETTINGS = {
+    "own_handles": "Our own X handles",
+    "own_domains": "Our own email domains",
+    "ceo_addresses": "CEO email addresses",
+    "vip_emails": "VIP customer emails",
+    "vip_handles": "VIP customer handles",
+}
+
+
+def _add_user(s, *, actor, now, **fields):
+    auth.require(actor, "user.manage")
+    return auth.create_user(s, now=now, **fields)
+
+
+def _users_tab() -> None:
+    users = data.users_frame()
+    st.dataframe(
+        users.drop(columns=["id"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "name": "Name",
+            "email": "Email",
+            "role": "Role",
+            "team": "Team",
+            "active": st.column_config.CheckboxColumn("Active"),
+            "created_at": st.column_config.DatetimeColumn("Added", format="D MMM YYYY"),
+        },
+    )
+    add, deactivate = st.columns(2, gap="large")
+    with add, st.form("admin_add_user", clear_on_submit=True):
+        st.subheader("Add a user")
+        name = st.text_input("Name", key="admin_new_name")
+        email = st.text_input("Email", key="admin_new_email")
+        role = st.selectbox("Role", [r.value for r in Role], key="admin_new_role")
+        team = st.text_input("Team (optional)", key="admin_new_team")
+        password = st.text_input("Initial password", type="password", key="admin_new_password")
+        if st.form_submit_button("Add user", type="primary", key="admin_add_go"):
+            fields = dict(email=email, name=name, role=role, team=team or None, password=password)
+            _run(_add_user, f"Added {name}.", **fields)
+    active = users[users["active"]]
+    labels = {row.id: f"{row.name} <{row.email}>" for row in active.itertuples()}
+    with deactivate, st.form("admin_deactivate"):
+        st.subheader("Deactivate a user")
+        st.caption("They can no longer sign in; their history stays.")
+        pick = st.selectbox(
+            "User", list(labels), index=None, format_func=labels.get, key="admin_deactivate_id"
+        )
+        if st.form_submit_button("Deactivate", key="admin_deactivate_go") and pick is not None:
+            _run(auth.deactivate_user, "User deactivated.", int(pick))
+
+
+def _run(fn, success: str, *args, **kw) -> None:
+    with data.session() as s:
+        ui.domain_action(
+            fn, s, *args, success=success, rerun=True, actor=data.actor(s), now=utcnow(), **kw
+        )
+
+
+def _settings_tab() -> None:
+    with data.session() as s:
+        current = all_settings(s)
+    with st.form("admin_settings"):
+        values = {}
+        columns = st.columns(2)
+        for n, (key, label) in enumerate(LIST_SETTINGS.items()):
+            values[key] = columns[n % 2].text_area(
+                label,
+                "\n".join(current[key]),
+                key=f"admin_set_{key}",
+                help="One per line.",
+                height=100,
+            )
+        sla = int(current["sla_ack_business_days"])
+        values["sla_ack_business_days"] = st.number_input(
+            "Acknowledge a forward within (business days)", 1, 30, sla, key="admin_set_sla"
+        )
+        values["public_base_url"] = st.text_input(
+            "Public base URL", current["public_base_url"], key="admin_set_url"
+        )
+        if st.form_submit_button("Save settings", type="primary", key="admin_settings_go"):
+            _save_settings(current, values)
+
+
+def _save_settings(current: dict, values: dict) -> None:
+    with data.session() as s:
+        me = data.actor(s)
+        for key, value in values.items():
+            if key in LIST_SETTINGS:
+                value = [line.strip() for line in value.splitlines() if line.strip()]
+            if key in DEFAULTS and value != current[key]:
+                done = ui.domain_action(put_setting, s, key, value, actor=me, now=utcnow())
+                if done is None:
+                    return
+    st.session_state[ui.FLASH_KEY] = "Settings saved."
+    st.rerun()
+
+
+def _import_tab() -> None:
+    st.caption(
+        "Emails (.eml, mbox), X API JSON, JSONL, tweets.js or CSV. "
+        "For very large files use `feedbackloop ingest` on the server."
+    )
+    files = st.file_uploader("Files", accept_multiple_files=True, key="admin_upload")
+    if not files or not st.button("Import", type="primary", key="admin_import_go"):
+        return
+    from db.ingest.pipeline import ingest_paths
+
+    with tempfile.TemporaryDirectory() as folder, st.spinner("Importing…"):
+        paths = []
+        for upload in files:
+            path = Path(folder) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            paths.append(path)
+        result = ingest_paths(data.engine(), paths, now=utcnow())
+    data.clear_caches()
+    cols = st.columns(3)
+    cols[0].metric("Imported", result.imported)
+    cols[1].metric("Duplicates", result.duplicates)
+    cols[2].metric("Rejected", result.rejected)
+    for name, reason in result.unreadable:
+        st.warning(f"{Path(name).name}: {reason}")
+
+
+def _quarantine_tab() -> None:
+    rows = data.quarantine_frame()
+    if rows.empty:
+        ui.empty_state("Nothing in quarantine: every imported record could be read.")
+        return
+    st.dataframe(rows, hide_index=True, width="stretch")
+    pick = st.selectbox("Record", rows["id"].tolist(), key="admin_quarantine_id")
+    raw = data.quarantine_raw(int(pick))
+    name = f"quarantine-{pick}.bin"
+    st.download_button("Download raw bytes", raw, file_name=name, key="admin_quarantine_dl")
+
+
+st.title("Admin")
+users_tab, settings_tab, import_tab, quarantine_tab = st.tabs(
+    ["Users", "Settings", "Import", "Quarantine"]
+)
+with users_tab:
+    _users_tab()
+with settings_tab:
+    _settings_tab()
+with import_tab:
+    _import_tab()
+with quarantine_tab:
+    _quarantine_tab()

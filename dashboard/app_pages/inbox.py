@@ -1,0 +1,86 @@
+"""Inbox: what was forwarded to me (with the note and respond-by) and the items I own, late first.
+
+Not cached: it is one user's own list. "Acknowledge" takes ownership of a forwarded new item,
+or confirms receipt of a forwarded message.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, ui
+from db import tracking, workflow
+from db.models import ItemStatus, utcnow
+
+
+def _acknowledge(row) -> None:
+    with data.session() as s:
+        actor, now = data.actor(s), utcnow()
+        if row.item_id and row.status == ItemStatus.NEW:
+            ui.domain_action(
+                workflow.acknowledge,
+                s,
+                row.item_id,
+                actor=actor,
+                now=now,
+                expected_version=row.item_version,
+                success="You own this item now.",
+                rerun=True,
+            )
+        else:
+            ui.domain_action(
+                workflow.acknowledge_forward,
+                s,
+                row.forward_id,
+                actor=actor,
+                now=now,
+                success="Acknowledged.",
+                rerun=True,
+            )
+
+
+def _row(row, now) -> None:
+    key = f"inbox_{row.kind}_{row.forward_id or row.item_id}"
+    with st.container(border=True, key=key):
+        head, action = st.columns([5, 1], vertical_alignment="center")
+        with head:
+            title = ui.escape_md(row.title)
+            if row.item_id:
+                st.page_link(
+                    "app_pages/item.py",
+                    label=f"#{row.item_id} {title}",
+                    query_params={"item": str(row.item_id)},
+                )
+            else:
+                st.markdown(f"**{title}**")
+            parts = [f"from {ui.escape_md(row.sender)}" if row.sender else "owned by you"]
+            if row.respond_by:
+                due = row.respond_by.strftime("%a %d %b %H:%M UTC")
+                parts.append(f"respond by {due} ({ui.relative_time(row.respond_by, now=now)})")
+            else:
+                parts.append("no due date")
+            if row.status:
+                parts.append(row.status.replace("_", " "))
+            st.caption(" · ".join(parts))
+            if row.note:
+                st.text(f"Note: {row.note}")
+        with action:
+            if row.overdue:
+                st.badge("Overdue", icon=":material/alarm:", color="red")
+            if row.escalated_at:
+                st.badge("Escalated to sender", icon=":material/campaign:", color="orange")
+            if row.kind == "forward" and st.button("Acknowledge", key=f"{key}_ack", type="primary"):
+                _acknowledge(row)
+
+
+me = data.current_user()
+now = utcnow()
+st.title("Inbox")
+with data.session() as s:
+    rows = tracking.inbox(s, user=me, now=now)
+late = sum(r.overdue for r in rows)
+st.caption(f"{len(rows)} waiting · {late} overdue")
+if not rows:
+    ui.empty_state("Nothing is waiting for you: no open forwards and no open items you own.")
+for r in rows:
+    _row(r, now)

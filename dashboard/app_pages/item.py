@@ -1,0 +1,134 @@
+"""Item (deep link `?item=ID`): status and next steps, linked messages, comments, the timeline.
+
+Every step button calls one `db.workflow` function with the version the page showed, so a
+change made by someone else meanwhile surfaces as a conflict instead of being overwritten.
+Customer text is shown with `st.text` only.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.loop_ui import render_make_it_right
+from db import workflow
+from db.models import utcnow
+from db.tracking import describe
+
+STEPS = {  # intent: (button label, form fields or () for a plain button)
+    "acknowledge": ("Take ownership", ()),
+    "start": ("Start work", ()),
+    "reopen": ("Reopen", ("reason",)),
+    "ship": ("Ship", ("public_title", "public_text")),
+    "decline": ("Decline", ("reason", "public_text", "show_publicly")),
+    "duplicate": ("Mark duplicate", ("of_item_id",)),
+}
+FN = {i: getattr(workflow, "mark_duplicate" if i == "duplicate" else i) for i in STEPS}
+AREA = {"public_text": "What we changed (public)", "reason": "Reason (internal)"}
+LINE = {"public_title": "Public title"}
+
+
+def _act(fn, success: str, **values) -> None:
+    with data.session() as s:
+        kw = dict(actor=data.actor(s), expected_version=loaded, now=utcnow(), **values)
+        done = ui.domain_action(fn, s, item_id, success=success, **kw)
+    if done is not None:
+        st.session_state.pop(VERSION_KEY, None)
+        st.rerun()
+
+
+def _field(name: str, key: str):
+    if name == "show_publicly":
+        return st.checkbox("Show on the public log", value=True, key=key)
+    if name == "of_item_id":
+        return st.number_input("Original item number", min_value=1, step=1, key=key)
+    return st.text_area(AREA[name], key=key) if name in AREA else st.text_input(LINE[name], key=key)
+
+
+def _steps(detail, me) -> None:
+    fwd = me.id in detail.forwarded_to
+    mine = workflow.next_steps(SimpleNamespace(**detail.item), me, forwarded_to_me=fwd)
+    if not mine:
+        st.caption("No next step is yours to take on this item.")
+    with st.container(horizontal=True, gap="small"):
+        for intent in mine:
+            label, fields = STEPS[intent]
+            if not fields:
+                if st.button(label, type="primary", key=f"item_step_{intent}"):
+                    _act(FN[intent], f"{label}: done.")
+                continue
+            with st.popover(label, key=f"item_pop_{intent}"), st.form(f"item_form_{intent}"):
+                values = {f: _field(f, f"item_{intent}_{f}") for f in fields}
+                if st.form_submit_button(label, type="primary", key=f"item_go_{intent}"):
+                    _act(FN[intent], f"{label}: done.", **values)
+
+
+def _messages(detail) -> None:
+    if not detail.messages:
+        st.caption("No messages are linked to this item.")
+    for m in detail.messages:
+        with st.container(border=True):
+            who = ui.escape_md(m.who or "unknown sender")
+            st.caption(f"{ui.channel_icon(m.channel)} {who} · {m.received_at:%Y-%m-%d %H:%M} UTC")
+            if m.subject:
+                st.text(m.subject)
+            ui.message_text(m.body)
+
+
+def _comments(detail) -> None:
+    for author, when, body in detail.comments:
+        st.caption(f"{ui.escape_md(author)} · {when:%Y-%m-%d %H:%M} UTC")
+        st.text(body)
+    with st.form("item_comment", clear_on_submit=True):
+        body = st.text_area("Add a comment", key="item_comment_body", height=80)
+        if st.form_submit_button("Comment", key="item_comment_go"):
+            with data.session() as s:
+                kw = dict(item_id=item_id, body=body, actor=data.actor(s), now=utcnow())
+                ui.domain_action(workflow.comment, s, success="Comment added.", rerun=True, **kw)
+
+
+def _timeline(detail) -> None:
+    rows = [(f"{e.at:%Y-%m-%d %H:%M}", e.actor or "system", describe(e)) for e in detail.timeline]
+    st.dataframe(pd.DataFrame(rows, columns=["When (UTC)", "Who", "What"]), hide_index=True)
+
+
+def _header(detail) -> None:
+    item = detail.item
+    st.title(f"#{item['id']} {ui.escape_md(item['title'])}")
+    days = detail.days_since_first
+    first = "no complaint linked" if days is None else f"{days} days since the first complaint"
+    owner = ui.escape_md(detail.owner or "nobody")
+    st.caption(f"**{item['status'].replace('_', ' ')}** · owner: {owner} · {first}")
+    if detail.overdue:
+        st.badge("Overdue", icon=":material/alarm:", color="red")
+
+
+me = data.current_user()
+raw = st.query_params.get("item", "")
+item_id = int(raw) if raw.isdigit() else None
+detail = data.item_detail(item_id) if item_id else None
+if detail is None:
+    st.title("Item")
+    ui.empty_state("Open an item from the Items board.", icon=":material/task:")
+    st.page_link("app_pages/items.py", label="Go to the Items board")
+    st.stop()
+item = detail.item
+VERSION_KEY = f"item_version_{item_id}"
+loaded = st.session_state.setdefault(VERSION_KEY, item["version"])
+_header(detail)
+if loaded != item["version"]:
+    st.warning("This item changed since you opened it.", icon=":material/sync_problem:")
+    if st.button("Reload", key="item_reload"):
+        st.session_state.pop(VERSION_KEY, None)
+        st.rerun()
+if item["problem"]:
+    st.text(item["problem"])
+_steps(detail, me)
+render_make_it_right(item_id, me)  # owned by LOOP: dashboard/loop_ui.py
+TABS = {"Timeline": _timeline, "Messages": _messages, "Comments": _comments}
+for tab, render in zip(st.tabs(list(TABS)), TABS.values(), strict=True):
+    with tab:
+        render(detail)

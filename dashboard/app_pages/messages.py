@@ -1,0 +1,110 @@
+"""Messages: every stored email and post, newest first, filtered by channel and day.
+
+Customer text sits in a data grid, which shows cell values as plain text (never Markdown or
+HTML). Paging asks for one row more than a page to know whether an older page exists.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, ui
+
+PAGE_SIZE = 200
+CHANNELS = {"All": None, "Email": "email", "X": "tweet"}
+COLUMNS = ["Received", "Channel", "Score", "From", "Message", "Reasons", "Status"]
+
+
+def _flat(text) -> str:
+    return "" if text is None or pd.isna(text) else " ".join(str(text).split())
+
+
+def _table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Shape list_messages rows for the grid: who, what (subject and text), why."""
+    who = frame.get("contact_name", pd.Series(index=frame.index, dtype=object))
+    subject = frame.get("subject", pd.Series(index=frame.index, dtype=object)).map(_flat)
+    body = frame["body"].map(_flat)
+    return pd.DataFrame(
+        {
+            "Received": frame["received_at"],
+            "Channel": frame["channel"].map({"email": "Email", "tweet": "X"}).fillna(""),
+            "Score": frame["score"],
+            "From": who.fillna(frame["sender"]).fillna(""),
+            "Message": (subject + " — ").where(subject != "", "") + body,
+            "Reasons": frame["reasons"].map(lambda r: " · ".join(r or [])),
+            "Status": frame["triage"],
+        },
+        columns=COLUMNS,
+    )
+
+
+def _reset_page() -> None:
+    st.session_state["messages_page"] = 0
+
+
+st.title("Messages")
+st.caption("Every stored email and post, newest first.")
+left, middle, _ = st.columns([2, 2, 3], vertical_alignment="bottom")
+with left:
+    choice = st.segmented_control(
+        "Channel", list(CHANNELS), default="All", key="messages_channel", on_change=_reset_page
+    )
+with middle:
+    day = st.date_input(
+        "Day", value=None, key="messages_day", on_change=_reset_page, help="Empty: every day."
+    )
+
+page = st.session_state.setdefault("messages_page", 0)
+frame = data.messages_frame(
+    CHANNELS.get(choice or "All"), day, limit=PAGE_SIZE + 1, offset=page * PAGE_SIZE
+)
+has_older = len(frame) > PAGE_SIZE
+frame = frame.head(PAGE_SIZE)
+
+if frame.empty:
+    ui.empty_state(
+        "No messages match these filters. Import emails or posts on the Admin page, "
+        "or run `feedbackloop ingest PATH`."
+    )
+else:
+    picked = st.dataframe(
+        _table(frame),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="messages_table",
+        height=460,
+        column_config={
+            "Received": st.column_config.DatetimeColumn(format="D MMM HH:mm", width=110),
+            "Channel": st.column_config.TextColumn(width=70),
+            "Score": st.column_config.NumberColumn(format="%.0f", width=60),
+            "From": st.column_config.TextColumn(width=150),
+            "Message": st.column_config.TextColumn(width=360),
+            "Reasons": st.column_config.TextColumn(width=220),
+            "Status": st.column_config.TextColumn(width=80),
+        },
+    )
+    first = page * PAGE_SIZE + 1
+    st.caption(f"Messages {first}–{first + len(frame) - 1}. Select a row to read it in full.")
+    rows = picked.selection.rows if picked else []
+    if rows:
+        chosen = frame.iloc[rows[0]]
+        with st.container(border=True):
+            st.markdown(f"**{ui.escape_md(chosen.get('subject') or '(no subject)')}**")
+            st.caption(ui.escape_md(chosen.get("sender") or ""))
+            ui.message_text(chosen.get("body"), preview=4000)
+
+if page > 0 or has_older:
+    newer, older, _ = st.columns([1, 1, 6])
+    if newer.button(
+        "Newer", icon=":material/chevron_left:", disabled=page == 0, key="messages_newer"
+    ):
+        st.session_state["messages_page"] = page - 1
+        st.rerun()
+    if older.button(
+        "Older", icon=":material/chevron_right:", disabled=not has_older, key="messages_older"
+    ):
+        st.session_state["messages_page"] = page + 1
+        st.rerun()

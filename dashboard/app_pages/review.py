@@ -1,0 +1,73 @@
+"""Morning review: the ranked feed as cards, and one action per intent on each card.
+
+Executives go through the feed card by card: forward to a manager, comment, turn into a new
+item, add to an open item, or dismiss (the forms live in `dashboard.review_forms`). A handled
+card leaves the feed on the next run; "since my last review" and a day picker choose the feed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+
+from dashboard import data, ui
+from dashboard.review_forms import act, action_bar, reset_action
+from db import workflow
+from db.models import utcnow
+
+
+def _meta_line(card, now: datetime) -> str:
+    who = ui.escape_md(card.contact_name) if card.contact_name else "Unknown sender"
+    parts = [f"{ui.channel_icon(card.channel)} {who}"]
+    if card.followers:
+        parts.append(f"{ui.compact_number(card.followers)} followers")
+    parts.append(ui.relative_time(card.last_at, now=now))
+    if card.count > 1:
+        since = card.first_at.strftime(
+            "%H:%M" if card.first_at.date() == now.date() else "%a %H:%M"
+        )
+        parts.append(f"**{card.count} messages** · since {since} · {card.trend}")
+    return "  ·  ".join(parts)
+
+
+def _card(card, now: datetime, top: float) -> None:
+    key = f"review_{card.lead_id}"
+    with st.container(border=True, key=f"{key}_card"):
+        head, score = st.columns([12, 1], vertical_alignment="center")
+        head.markdown(f"**{ui.escape_md(card.title)}**")
+        text = " ".join((card.body or "").split())
+        with score:
+            ui.score_badge(card.score, top=top)
+        st.caption(_meta_line(card, now))
+        ui.reasons(card.reasons)
+        if text != card.title:  # a short post is its own title: show it once
+            ui.message_text(card.body)
+        action_bar(card, key)
+
+
+reset_action()
+me = data.current_user()
+now = utcnow()
+last = data.last_review(me)
+st.title("Morning review")
+left, middle, right = st.columns([2, 2, 3], vertical_alignment="bottom")
+since_mode = left.toggle("Since my last review", key="review_since", disabled=last is None)
+day = middle.date_input("Day", value=now.date(), key="review_day", disabled=since_mode)
+cards = data.feed_cards(None if since_mode else day, last if since_mode else None)
+seen = ui.relative_time(last, now=now) if last else "never"
+count = f"{len(cards)} card" + ("" if len(cards) == 1 else "s")
+right.caption(f"{count} · your last review: {seen}")
+
+if not cards:
+    ui.empty_state(
+        "Your feed is clear — nothing notable is waiting. Pick another day, or come back "
+        "after the next import.",
+        icon=":material/done_all:",
+    )
+top = max((c.score for c in cards), default=0.0)
+for feed_card in cards:
+    _card(feed_card, now, top)
+if cards and st.button("Mark these as reviewed", icon=":material/done_all:", key="review_done"):
+    ids = [mid for c in cards for mid in c.member_ids]
+    act(workflow.review, "Review recorded.", message_ids=ids)

@@ -1,0 +1,375 @@
+"""The app's data access: the cached engine, sessions, the signed-in user, and cached reads.
+
+The only module with `st.cache_*`. The engine is cached per `DATABASE_URL` (and the schema is
+upgraded once per URL, so a fresh database works). Cached readers return plain values or
+DataFrames — never ORM objects — and nothing user-specific, because every user shares the
+cache. Call `clear_caches()` after a write. The signed-in user lives in `st.session_state` as
+an id (`auth_user_id`) and is re-read from the database on every run, so a deactivated user is
+signed out at their next click.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+
+from db import schema
+from db.engine import database_url, make_engine
+from db.models import Event, Item, ItemStatus, Quarantine, Role, User, utcnow
+
+USER_ID_KEY = "auth_user_id"
+OPEN_STATUSES = (ItemStatus.NEW, ItemStatus.ACKNOWLEDGED, ItemStatus.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The signed-in user as plain values (read as `user.role` or `user["role"]`)."""
+
+    id: int
+    name: str
+    email: str
+    role: str
+    team: str | None
+    last_review_at: datetime | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Return a field by name, like dict.get."""
+        return getattr(self, key, default)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the fields as a dict."""
+        return asdict(self)
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    eng = make_engine(url)
+    schema.upgrade(eng)
+    return eng
+
+
+def engine() -> Engine:
+    """Return the shared engine for `DATABASE_URL`, schema upgraded on first use."""
+    return _engine_for(database_url())
+
+
+@contextmanager
+def session() -> Iterator[Session]:
+    """Yield a fresh Session on the shared engine (commits are the domain function's)."""
+    with Session(engine(), expire_on_commit=False) as s:
+        yield s
+
+
+# Insights aggregates are costly to recompute and need not follow each click: they keep their
+# entries until their own ttl instead of being cleared by every write elsewhere.
+SLOW_AGGREGATES = frozenset({"insights_frames", "insights_specs", "insights_teams"})
+
+
+def clear_caches(*, everything: bool = False) -> None:
+    """Forget the cached reads after a write (the Insights aggregates only if `everything`)."""
+    if everything:
+        st.cache_data.clear()
+        return
+    cached = type(_engine_for)  # the class of every st.cache_data / st.cache_resource function
+    for name, reader in list(globals().items()):
+        if isinstance(reader, cached) and name not in SLOW_AGGREGATES | {"_engine_for"}:
+            reader.clear()
+
+
+# --- the signed-in user -------------------------------------------------------------------
+
+
+def _as_current(user: User) -> CurrentUser:
+    return CurrentUser(
+        id=user.id,
+        name=user.name,
+        email=user.email,
+        role=user.role,
+        team=user.team,
+        last_review_at=user.last_review_at,
+    )
+
+
+def sign_in(user: User) -> CurrentUser:
+    """Remember `user` (already authenticated by `db.auth`) as signed in."""
+    st.session_state[USER_ID_KEY] = user.id
+    st.session_state["auth_user"] = _as_current(user)
+    return st.session_state["auth_user"]
+
+
+def sign_out() -> None:
+    """Forget the signed-in user."""
+    st.session_state.pop(USER_ID_KEY, None)
+    st.session_state.pop("auth_user", None)
+
+
+def refresh_user() -> CurrentUser | None:
+    """Re-read the signed-in user from the database; sign out if gone or deactivated."""
+    user_id = st.session_state.get(USER_ID_KEY)
+    if user_id is None:
+        st.session_state.pop("auth_user", None)
+        return None
+    with session() as s:
+        user = s.get(User, int(user_id))
+        if user is None or not user.is_active:
+            sign_out()
+            return None
+        st.session_state["auth_user"] = _as_current(user)
+    return st.session_state["auth_user"]
+
+
+def current_user() -> CurrentUser | None:
+    """Return the signed-in user of this browser session, or None."""
+    return st.session_state.get("auth_user")
+
+
+def last_review(me: CurrentUser) -> datetime | None:
+    """Return when `me` last marked feed cards as reviewed (their own, so never cached)."""
+    if me.last_review_at is not None:
+        return me.last_review_at
+    with session() as s:
+        stmt = select(func.max(Event.at)).where(
+            Event.action == "reviewed", Event.entity == "message", Event.actor_id == me.id
+        )
+        return s.exec(stmt).one()
+
+
+def actor(s: Session) -> User:
+    """Return the signed-in user as a `User` row of session `s`, for domain calls."""
+    me = current_user()
+    user = s.get(User, me.id) if me else None
+    if user is None:
+        raise RuntimeError("no signed-in user")  # pages are gated in app.py; this is a bug
+    return user
+
+
+# --- cached reads (shared by every user: nothing user-specific) ----------------------------
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def feed_cards(day: date | None, since: datetime | None, limit: int = 20) -> list:
+    """Return the morning feed's cards (frozen FeedCard values) for `day` / `since`."""
+    from db.queries import morning_feed
+
+    with session() as s:
+        return morning_feed(s, day=day, since=since, limit=limit, now=utcnow())
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def messages_frame(
+    channel: str | None, day: date | None, limit: int = 200, offset: int = 0
+) -> pd.DataFrame:
+    """Return stored messages, newest first, as a DataFrame."""
+    from db.queries import list_messages
+
+    with session() as s:
+        rows = list_messages(s, channel=channel, day=day, limit=limit, offset=offset)
+    return pd.DataFrame(rows)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def managers() -> list[tuple[int, str, str | None]]:
+    """Return active managers as (id, name, team), by name: whom a card can be forwarded to."""
+    with session() as s:
+        stmt = (
+            select(User.id, User.name, User.team)
+            .where(User.role == Role.MANAGER, User.is_active)
+            .order_by(User.name)
+        )
+        return [tuple(row) for row in s.exec(stmt).all()]
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def open_items(limit: int = 500) -> list[tuple[int, str, str]]:
+    """Return open items as (id, title, status), newest first: what a card can be added to."""
+    with session() as s:
+        stmt = (
+            select(Item.id, Item.title, Item.status)
+            .where(Item.status.in_(OPEN_STATUSES))
+            .order_by(Item.id.desc())
+            .limit(limit)
+        )
+        return [tuple(row) for row in s.exec(stmt).all()]
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def active_user_count() -> int:
+    """Return how many users can sign in (0 on a fresh database)."""
+    with session() as s:
+        return s.exec(select(func.count()).select_from(User).where(User.is_active)).one()
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def users_frame() -> pd.DataFrame:
+    """Return every user (no secrets) as a DataFrame, by name."""
+    cols = (User.id, User.name, User.email, User.role, User.team, User.is_active, User.created_at)
+    with session() as s:
+        rows = s.exec(select(*cols).order_by(User.name)).all()
+    names = ["id", "name", "email", "role", "team", "active", "created_at"]
+    return pd.DataFrame([tuple(r) for r in rows], columns=names)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def quarantine_frame(limit: int = 500) -> pd.DataFrame:
+    """Return the newest quarantined input records (without their raw bytes)."""
+    cols = (Quarantine.id, Quarantine.created_at, Quarantine.source, Quarantine.locator)
+    cols += (Quarantine.fmt, Quarantine.reason)
+    with session() as s:
+        stmt = select(*cols).order_by(Quarantine.id.desc()).limit(limit)
+        rows = s.exec(stmt).all()
+    names = ["id", "created_at", "source", "locator", "format", "reason"]
+    return pd.DataFrame([tuple(r) for r in rows], columns=names)
+
+
+def quarantine_raw(record_id: int) -> bytes:
+    """Return the raw bytes of one quarantined record (read on demand, not cached)."""
+    with session() as s:
+        row = s.get(Quarantine, record_id)
+        return bytes(row.raw) if row else b""
+
+
+# --- other pages' cached readers go below, each in its own commented section ---------------
+
+
+# --- insights (owner: INSIGHTS): aggregates keyed by (period, team, channel), no user data ---
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def insights_frames(
+    first: date, last: date, team: str | None, channel: str | None
+) -> dict[str, Any]:
+    """Return the Insights KPIs (list of Kpi) and one DataFrame per chart for the period."""
+    from db import metrics
+
+    period = metrics.Period.between(first, last)
+    scope = metrics.Scope(team=team, channel=channel)
+    with session() as s:
+        got = metrics.insights(s, period=period, scope=scope, now=utcnow())
+    frames: dict[str, Any] = {"kpis": got.kpis}
+    for name in ("volume", "lead_bins", "flow", "funnel", "sla", "themes"):
+        frame = pd.DataFrame([asdict(row) for row in getattr(got, name)])
+        if "day" in frame:
+            frame["day"] = pd.to_datetime(frame["day"])
+        frames[name] = frame
+    return frames
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def insights_specs(
+    first: date, last: date, team: str | None, channel: str | None
+) -> dict[str, dict]:
+    """Return the Insights charts as Vega-Lite specs (built and validated once per cache fill)."""
+    from dashboard import charts
+
+    frames = insights_frames(first, last, team, channel)
+    built = {
+        "volume": lambda f: charts.volume_chart(f),
+        "lead_bins": lambda f: charts.leadtime_chart(f, median=frames["kpis"][0].value),
+        "flow": lambda f: charts.flow_chart(f),
+        "funnel": lambda f: charts.funnel_chart(f),
+        "sla": lambda f: charts.sla_chart(f),
+        "themes": lambda f: charts.themes_chart(f),
+    }
+    return {k: make(frames[k]).to_dict() for k, make in built.items() if not frames[k].empty}
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def insights_teams() -> list[str]:
+    """Return the team names to filter Insights by."""
+    from db import metrics
+
+    with session() as s:
+        return metrics.teams(s)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def insights_messages(
+    first: date, last: date, channel: str | None, theme_id: int | None, day: date | None
+) -> pd.DataFrame:
+    """Return the top messages behind a clicked theme or volume bar."""
+    from db import metrics
+
+    period = metrics.Period.between(first, last)
+    with session() as s:
+        rows = metrics.drill_messages(s, period=period, channel=channel, theme_id=theme_id, day=day)
+    return pd.DataFrame(rows)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def insights_breaches(first: date, last: date, team: str | None) -> pd.DataFrame:
+    """Return the forwards behind a clicked SLA bar (late or still open)."""
+    from db import metrics
+
+    period = metrics.Period.between(first, last)
+    with session() as s:
+        rows = metrics.sla_breaches(s, period=period, team=team, now=utcnow())
+    return pd.DataFrame(rows)
+
+
+# --- public "What we changed" log (owner: LOOP): public, redacted, the same for everyone ----
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def public_log() -> list:
+    """Return the public log's entries (frozen PublicEntry values), newest first."""
+    from db.changelog import public_entries
+
+    with session() as s:
+        return public_entries(s)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def public_log_export(fmt: str) -> str:
+    """Return the public log exported as md, html, atom or json."""
+    from db.changelog import render_changelog
+
+    return render_changelog(engine(), fmt=fmt, now=utcnow())
+
+
+# --- items board and item page (owner: WORKFLOW): the same for every user -------------------
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def items_board(
+    status: str | None, owner_id: int | None, team: str | None, limit: int = 300
+) -> list:
+    """Return the items board rows (frozen ItemRow values), newest first, at most `limit`."""
+    from db.tracking import items_board as board
+
+    with session() as s:
+        return board(s, status=status, owner_id=owner_id, team=team, limit=limit, now=utcnow())
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def item_detail(item_id: int):
+    """Return one item's detail (a frozen ItemDetail), or None if there is no such item."""
+    from db.errors import NotFound
+    from db.tracking import item_detail as detail
+
+    with session() as s:
+        try:
+            return detail(s, item_id, now=utcnow())
+        except NotFound:
+            return None
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def item_owners_and_teams() -> tuple[list[tuple[int, str]], list[str]]:
+    """Return (owners as (id, name), team names) to filter the items board by."""
+    with session() as s:
+        owners = s.exec(
+            select(User.id, User.name).where(User.role.in_([Role.MANAGER, Role.EXECUTIVE]))
+        ).all()
+        teams = s.exec(select(Item.team).where(Item.team.is_not(None)).distinct()).all()
+    return sorted((tuple(o) for o in owners), key=lambda o: o[1]), sorted(teams)

@@ -1,0 +1,208 @@
+"""The item page's "Make it right for each customer" section and the pre-publish PII warning.
+
+Renders only; every click is one `db.loop` call. Customer text (names, drafts quoting the
+customer) is shown as plain text or escaped Markdown. E-mail replies go through the outbox and
+are handed to SMTP at once when it is configured (the worker retries otherwise); tweets are
+answered by hand from the link, then marked answered here.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import streamlit as st
+
+from dashboard import data, ui
+from db import loop
+from db.auth import can
+from db.models import Contact, Item, Message, Outreach, utcnow
+from db.redact import describe, find_pii
+
+STATUS_BADGE = {"pending": ("waiting", "orange"), "told": ("told", "green"),
+                "skipped": ("skipped", "gray")}  # fmt: skip
+
+
+def render_publish_warning(text: str | None, item_id: int) -> bool:
+    """Warn when public wording names a customer or holds personal data; True if it does."""
+    with data.session() as s:
+        known = loop.known_customers(s, item_id)
+    findings = find_pii(text or "", known=known)
+    if findings:
+        lines = "\n".join(f"- {ui.escape_md(line)}" for line in describe(findings))
+        st.warning(
+            "The public text contains personal data. The public log will show it as "
+            f"[removed]; better reword it:\n{lines}",
+            icon=":material/privacy_tip:",
+        )
+    return bool(findings)
+
+
+def _precheck(item_id: int) -> None:
+    with st.expander("Check the public wording before you ship"):
+        text = st.text_area("Public text draft", key=f"loop_precheck_{item_id}", height=90)
+        if text and not render_publish_warning(text, item_id):
+            st.success("No names, addresses, handles or numbers found.", icon=":material/check:")
+
+
+def _done(success: str, item_id: int) -> None:
+    data.clear_caches()
+    st.session_state.pop(f"item_version_{item_id}", None)
+    st.session_state[ui.FLASH_KEY] = success
+    st.rerun()
+
+
+def _call(fn, *args, success: str, item_id: int, **kw) -> None:
+    with data.session() as s:
+        done = ui.domain_action(fn, s, *args, actor=data.actor(s), now=utcnow(), **kw)
+    if done is not None:
+        _done(success, item_id)
+
+
+def _deliver_now() -> None:
+    """Hand queued e-mails to SMTP right away when it is configured (the worker retries)."""
+    from db.notify import SmtpSettings, deliver_due
+
+    if SmtpSettings.from_env() is not None:
+        deliver_due(data.engine(), now=utcnow(), limit=20)
+
+
+def _tell(o: Outreach, reply: str, remedy: str, goodwill: str, item_id: int) -> None:
+    with data.session() as s:
+        who = {"actor": data.actor(s), "now": utcnow()}
+        changed = (remedy, goodwill) != (o.remedy, o.goodwill)
+        kept = not changed or ui.domain_action(
+            loop.record_remedy, s, o.id, remedy=remedy, goodwill=goodwill, **who
+        )
+        if not kept or not ui.domain_action(loop.tell_customer, s, o.id, reply_text=reply, **who):
+            return
+    _deliver_now()
+    _done("Customer told.", item_id)
+
+
+def _pending(o: Outreach, msg: Message | None, item_id: int) -> None:
+    url = loop.tweet_url(msg) if msg is not None and msg.external_id.isdigit() else None
+    with st.form(f"loop_form_{o.id}"):
+        reply = st.text_area("Reply", value=o.reply_text, key=f"loop_reply_{o.id}", height=150)
+        left, right = st.columns(2)
+        remedy = left.text_input(
+            "The fix for this customer",
+            value=o.remedy,
+            placeholder="e.g. refunded both tickets",
+            key=f"loop_remedy_{o.id}",
+        )
+        goodwill = right.text_input(
+            "Goodwill gesture (separate from the fix)",
+            value=o.goodwill,
+            placeholder="e.g. two lounge vouchers",
+            key=f"loop_good_{o.id}",
+        )
+        label = "Mark answered on X" if url else "Send e-mail"
+        if st.form_submit_button(label, type="primary", key=f"loop_tell_{o.id}"):
+            _tell(o, reply, remedy, goodwill, item_id)
+    if url:
+        st.link_button(
+            "Open the post on X to reply", url, icon=":material/open_in_new:", key=f"loop_x_{o.id}"
+        )
+    with st.popover("Skip this customer", key=f"loop_skip_pop_{o.id}"):
+        reason = st.text_input("Why not tell them?", key=f"loop_skip_reason_{o.id}")
+        if st.button("Skip", key=f"loop_skip_{o.id}"):
+            _call(loop.skip_customer, o.id, reason=reason, success="Skipped.", item_id=item_id)
+
+
+def _handled(o: Outreach) -> None:
+    if o.status == "skipped":
+        st.caption(f"Skipped {o.done_at:%Y-%m-%d}: {ui.escape_md(o.skip_reason)}")
+        return
+    st.caption(f"Told {o.done_at:%Y-%m-%d %H:%M} UTC")
+    st.text(o.reply_text)
+    if o.remedy or o.goodwill:
+        st.caption(
+            f"Fix: {ui.escape_md(o.remedy or '—')} · Goodwill: {ui.escape_md(o.goodwill or '—')}"
+        )
+
+
+def _customer(o: Outreach, contact: Contact, msg: Message | None, item_id: int, mine: bool):
+    with st.container(border=True, key=f"loop_customer_{o.id}"):
+        who = contact.display_name or contact.email or f"@{contact.handle}"
+        channel = msg.channel if msg is not None else "email"
+        text, color = STATUS_BADGE.get(o.status, (o.status, "gray"))
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f"{ui.channel_icon(channel)} **{ui.escape_md(who)}**")
+            st.badge(text, color=color)
+        if o.status == "pending" and mine:
+            _pending(o, msg, item_id)
+        elif o.status != "pending":
+            _handled(o)
+
+
+def _track(item: Item, mine: bool) -> None:
+    st.caption(
+        f"Customer track: **{item.customer_track}**"
+        + (f" — {ui.escape_md(item.customer_track_note)}" if item.customer_track_note else "")
+    )
+    if not mine or item.status != "shipped":
+        return
+    version = st.session_state.get(f"item_version_{item.id}", item.version)
+    with st.container(horizontal=True, gap="small"):
+        with st.popover("Customer track", key="loop_track_pop"), st.form("loop_track_form"):
+            status = st.radio("Making it right is", ["done", "waived"], key="loop_track_status")
+            note = st.text_input("Note (needed when waived)", key="loop_track_note")
+            if st.form_submit_button("Save", key="loop_track_go"):
+                _call(
+                    loop.set_customer_track,
+                    item.id,
+                    status=status,
+                    note=note,
+                    expected_version=version,
+                    success="Customer track saved.",
+                    item_id=item.id,
+                )
+        if st.button("Close the loop", type="primary", key="loop_close"):
+            _call(
+                loop.close_loop,
+                item.id,
+                expected_version=version,
+                success="Loop closed.",
+                item_id=item.id,
+            )
+
+
+def render_lead_times(item_id: int) -> None:
+    """Show the item's milestones from the audit trail, in days since the first complaint."""
+    from db.leadtimes import item_milestones, timeline
+
+    with data.session() as s:
+        rows = timeline(item_milestones(s, item_id))
+    done = [
+        f"{label} {'day 0' if days == 0 else f'+{days:g} d'}"
+        for label, _, days in rows
+        if days is not None
+    ]
+    if done:
+        st.caption("Lead time (from the audit trail): " + " → ".join(done))
+
+
+def render_make_it_right(item_id: int, user) -> None:
+    """Show the customers of a shipped item with drafted replies, remedies and closing."""
+    with data.session() as s:
+        item = s.get(Item, item_id)
+        if item is None:
+            return
+        st.subheader("Make it right for each customer")
+        render_lead_times(item_id)
+        mine = can(user, loop.PERMISSION, item=SimpleNamespace(owner_id=item.owner_id))
+        if item.status not in ("shipped", "loop_closed"):
+            st.caption(
+                "When the fix ships, every customer who raised it is listed here with a "
+                "drafted reply."
+            )
+            _precheck(item_id)
+            return
+        render_publish_warning(f"{item.public_title}\n{item.public_text}", item_id)
+        rows = loop.customers_of(s, item_id)
+        if not rows:
+            st.caption("No customer with a known address or handle is linked to this item.")
+        for o in rows:
+            msg = s.get(Message, o.message_id) if o.message_id else None
+            _customer(o, s.get(Contact, o.contact_id), msg, item_id, mine)
+        _track(item, mine)

@@ -1,0 +1,177 @@
+"""The action forms on a morning-review card: forward, comment, new item, add to item, dismiss.
+
+Each form submits one call into `db.workflow` (which checks permission and records the
+Event). A card shows only the form of the action picked, so a 20-card feed runs few widgets;
+after a success the form folds away and the page reruns, so a handled card leaves the feed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import streamlit as st
+
+from dashboard import data, ui
+from db import workflow
+from db.models import utcnow
+
+RESPOND_BY_HOUR = time(17, 0, tzinfo=UTC)
+CLOSE_KEY = "review_close_card"
+
+
+def action_key(card_key: str) -> str:
+    """Return the session key of a card's action picker."""
+    return f"{card_key}_action"
+
+
+def reset_action() -> None:
+    """Fold away the form of the card acted on in the previous run (call before any widget)."""
+    card_key = st.session_state.pop(CLOSE_KEY, None)
+    if card_key:
+        st.session_state[action_key(card_key)] = None
+
+
+def act(fn: Callable[..., Any], success: str, *, card_key: str | None = None, **kw: Any) -> None:
+    """Run one workflow intent as the signed-in user; on success close the card and rerun."""
+    with data.session() as s:
+        done = ui.domain_action(fn, s, success=success, actor=data.actor(s), now=utcnow(), **kw)
+    if done is not None:
+        st.session_state[CLOSE_KEY] = card_key
+        st.rerun()
+
+
+def _next_business_day(day: date) -> date:
+    day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _pick_manager(label: str, key: str, placeholder: str) -> tuple | None:
+    people = {p[0]: p for p in data.managers()}
+    names = {i: f"{name} · {team}" if team else name for i, name, team in people.values()}
+    picked = st.selectbox(
+        label, list(names), format_func=names.get, index=None, placeholder=placeholder, key=key
+    )
+    return people.get(picked)
+
+
+def forward_form(card, key: str) -> None:
+    """Forward the card's messages to a manager with a note and a respond-by date."""
+    with st.form(f"{key}_fwd", border=False):
+        to = _pick_manager("To", f"{key}_fwd_to", "Choose a manager")
+        note = st.text_input("Note", value="?", key=f"{key}_fwd_note")
+        default_by = _next_business_day(utcnow().date())
+        respond = st.date_input("Respond by", value=default_by, key=f"{key}_fwd_by")
+        if not st.form_submit_button("Forward", type="primary", key=f"{key}_fwd_go"):
+            return
+    if to is None:
+        st.error("Choose a manager to forward to.")
+        return
+    by = datetime.combine(respond, RESPOND_BY_HOUR) if respond else None
+    act(
+        workflow.forward,
+        f"Forwarded to {to[1]}.",
+        card_key=key,
+        message_ids=card.member_ids,
+        to_user_id=to[0],
+        note=note,
+        respond_by=by,
+    )
+
+
+def comment_form(card, key: str) -> None:
+    """Comment on the card's lead message."""
+    with st.form(f"{key}_cmt", border=False):
+        body = st.text_area("Comment", key=f"{key}_cmt_body", height=90)
+        if st.form_submit_button("Add comment", type="primary", key=f"{key}_cmt_go"):
+            act(
+                workflow.comment, "Comment added.", card_key=key, message_id=card.lead_id, body=body
+            )
+
+
+def new_item_form(card, key: str) -> None:
+    """Turn the card's messages into a new improvement item, optionally with an owner."""
+    with st.form(f"{key}_new", border=False):
+        title = st.text_input("Title", value=card.title or "", key=f"{key}_new_title")
+        problem = st.text_area("Problem", key=f"{key}_new_problem", height=90)
+        owner = _pick_manager("Owner (optional)", f"{key}_new_owner", "Decide later")
+        if not st.form_submit_button("Create item", type="primary", key=f"{key}_new_go"):
+            return
+    act(
+        workflow.create_item,
+        "Item created.",
+        card_key=key,
+        message_ids=card.member_ids,
+        title=title,
+        problem=problem,
+        owner_id=owner[0] if owner else None,
+        team=owner[2] if owner else None,
+    )
+
+
+def attach_form(card, key: str) -> None:
+    """Add the card's messages to an open item."""
+    items = {i: f"#{i} {title}" for i, title, _ in data.open_items()}
+    if not items:
+        st.caption("There are no open items yet.")
+        return
+    with st.form(f"{key}_add", border=False):
+        item_id = st.selectbox(
+            "Item",
+            list(items),
+            format_func=items.get,
+            index=None,
+            placeholder="Choose an open item",
+            key=f"{key}_add_item",
+        )
+        if not st.form_submit_button("Add to item", type="primary", key=f"{key}_add_go"):
+            return
+    if item_id is None:
+        st.error("Choose an item.")
+        return
+    act(
+        workflow.attach,
+        f"Added to {items[item_id]}.",
+        card_key=key,
+        item_id=item_id,
+        message_ids=card.member_ids,
+    )
+
+
+def dismiss_form(card, key: str) -> None:
+    """Dismiss the card's messages with a reason."""
+    with st.form(f"{key}_dis", border=False):
+        reason = st.text_input("Reason", key=f"{key}_dis_reason", placeholder="e.g. answered")
+        if st.form_submit_button("Dismiss", type="primary", key=f"{key}_dis_go"):
+            act(
+                workflow.dismiss,
+                "Dismissed.",
+                card_key=key,
+                message_ids=card.member_ids,
+                reason=reason,
+            )
+
+
+ACTIONS = {
+    "Forward": (":material/forward:", forward_form),
+    "Comment": (":material/chat_bubble:", comment_form),
+    "New item": (":material/add_task:", new_item_form),
+    "Add to item": (":material/playlist_add:", attach_form),
+    "Dismiss": (":material/close:", dismiss_form),
+}
+
+
+def action_bar(card, key: str) -> None:
+    """Show the card's actions; the picked one unfolds its form below."""
+    picked = st.segmented_control(
+        "Act on this card",
+        list(ACTIONS),
+        format_func=lambda label: f"{ACTIONS[label][0]} {label}",
+        label_visibility="collapsed",
+        key=action_key(key),
+    )
+    if picked:
+        ACTIONS[picked][1](card, key)

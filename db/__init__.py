@@ -1,0 +1,1 @@
+"""Feedback Loop's backend: everything the system knows and decides. Never imports streamlit."""

@@ -1,0 +1,73 @@
+"""The audit trail's write helper and small shared lookups for the write side.
+
+Every intent in `db/workflow.py` and `db/triage.py` records its Events through `record`, in the
+same transaction as the change, so the log and the data can never disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel
+
+from db.errors import NotFound
+from db.models import Event
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def record(
+    session: Session,
+    *,
+    actor: Any,
+    now: datetime,
+    entity: str,
+    entity_id: int,
+    action: str,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """Add one audit Event to the session (the caller commits)."""
+    event = Event(
+        at=now,
+        actor_id=getattr(actor, "id", None),
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        data=data or {},
+    )
+    session.add(event)
+    return event
+
+
+def get_or_404(session: Session, model: type[T], row_id: int | None) -> T:
+    """Return the row with this id or raise NotFound with a plain message."""
+    row = session.get(model, row_id) if row_id is not None else None
+    if row is None:
+        raise NotFound(f"There is no {model.__name__.lower()} #{row_id}.")
+    return row
+
+
+def add_business_days(start: datetime, days: int) -> datetime:
+    """Return `start` plus `days` working days (Saturdays and Sundays skipped)."""
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def sla_respond_by(session: Session, now: datetime) -> datetime:
+    """Return the default respond-by time: now plus the acknowledge SLA in business days."""
+    try:
+        from db.settings import get_setting
+
+        days = int(get_setting(session, "sla_ack_business_days"))
+    except (ImportError, ValueError, TypeError):
+        days = 1
+    return add_business_days(now, days)

@@ -1,0 +1,232 @@
+"""The daily digests, composed as frozen values and rendered by `db/templates/digest_*.j2`.
+
+A manager's digest: forwards to them still open (overdue ones first) and the items they own.
+An executive's digest: yesterday's loop (since the previous business day on Mondays) — new
+notable cards, items shipped, loops closed — plus every overdue forward, e-mails that could
+not be delivered, and the median days from first complaint to fix (from the audit events).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from db.leadtimes import median_days_to_fix, milestones_for
+from db.models import Event, Forward, Item, ItemStatus, Outbox, OutboxStatus, Role, User
+from db.sla import base_url, due_at, is_overdue, sla_days
+
+DIGEST_HOUR = 7  # UTC; the worker sends the day's digests at its first round after this hour
+MEDIAN_WINDOW = timedelta(days=90)
+OPEN = (ItemStatus.NEW, ItemStatus.ACKNOWLEDGED, ItemStatus.IN_PROGRESS, ItemStatus.SHIPPED)
+
+
+@dataclass(frozen=True)
+class ForwardLine:
+    forward_id: int
+    what: str
+    sender: str
+    recipient: str
+    note: str
+    due: datetime
+    overdue: bool
+    escalated: bool
+    link: str
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    item_id: int
+    title: str
+    status: str
+    link: str
+
+
+@dataclass(frozen=True)
+class CardLine:
+    title: str
+    score: float
+    count: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ManagerDigest:
+    user_id: int
+    name: str
+    email: str
+    day: date
+    forwards: tuple[ForwardLine, ...]
+    items: tuple[ItemLine, ...]
+    template = "digest_manager"
+
+    @property
+    def subject(self) -> str:
+        late = sum(f.overdue for f in self.forwards)
+        extra = f", {late} overdue" if late else ""
+        return f"Your day: {len(self.forwards)} open forwards{extra}, {len(self.items)} items"
+
+
+@dataclass(frozen=True)
+class ExecutiveDigest:
+    user_id: int
+    name: str
+    email: str
+    day: date
+    since: datetime
+    cards: tuple[CardLine, ...]
+    shipped: tuple[ItemLine, ...]
+    closed: tuple[ItemLine, ...]
+    overdue: tuple[ForwardLine, ...]
+    median_days_to_fix: float | None
+    undelivered_emails: int
+    template = "digest_executive"
+
+    @property
+    def subject(self) -> str:
+        return (
+            f"Yesterday's loop: {len(self.shipped)} shipped, {len(self.closed)} loops closed, "
+            f"{len(self.overdue)} overdue"
+        )
+
+
+def _forward_lines(session: Session, forwards: list[Forward], *, now: datetime):
+    sla, base, names = sla_days(session), base_url(session), _names(session)
+    lines = []
+    for f in forwards:
+        item = session.get(Item, f.item_id) if f.item_id else None
+        what = f"#{item.id} {item.title}" if item else f"message #{f.message_id}"
+        link = f"{base}/item?item={item.id}" if item else f"{base}/inbox"
+        lines.append(
+            ForwardLine(
+                f.id,
+                what,
+                names.get(f.sender_id, "?"),
+                names.get(f.recipient_id, "?"),
+                f.note,
+                due_at(f, sla=sla),
+                is_overdue(f, now=now, sla=sla),
+                f.escalated_at is not None,
+                link,
+            )
+        )
+    return tuple(sorted(lines, key=lambda x: (not x.overdue, x.due)))
+
+
+def _names(session: Session) -> dict[int, str]:
+    return dict(session.exec(select(User.id, User.name)).all())
+
+
+def _item_lines(session: Session, items) -> tuple[ItemLine, ...]:
+    base = base_url(session)
+    return tuple(ItemLine(i.id, i.title, i.status, f"{base}/item?item={i.id}") for i in items)
+
+
+def manager_digest(session: Session, user: User, *, now: datetime) -> ManagerDigest:
+    """Compose one manager's digest."""
+    fwds = session.exec(
+        select(Forward).where(Forward.recipient_id == user.id, Forward.acknowledged_at.is_(None))
+    ).all()
+    items = session.exec(
+        select(Item).where(Item.owner_id == user.id, Item.status.in_(OPEN)).order_by(Item.id)
+    ).all()
+    return ManagerDigest(
+        user.id,
+        user.name,
+        user.email,
+        now.date(),
+        _forward_lines(session, list(fwds), now=now),
+        _item_lines(session, items),
+    )
+
+
+def loop_window(now: datetime) -> tuple[datetime, datetime]:
+    """Return "yesterday": the previous business day (Friday on Mondays) up to today 00:00."""
+    today = datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC)
+    back = {0: 3, 6: 2}.get(today.weekday(), 1)
+    return today - timedelta(days=back), today
+
+
+def executive_digest(session: Session, user: User, *, now: datetime) -> ExecutiveDigest:
+    """Compose one executive's digest of yesterday's loop."""
+    start, end = loop_window(now)
+    shipped = _moved(session, "shipped", start, end)
+    closed = _moved(session, "loop_closed", start, end)
+    sla = sla_days(session)
+    unacked = session.exec(select(Forward).where(Forward.acknowledged_at.is_(None))).all()
+    overdue = [f for f in unacked if is_overdue(f, now=now, sla=sla)]
+    recent = session.exec(select(Item.id).where(Item.shipped_at >= now - MEDIAN_WINDOW)).all()
+    failed = session.exec(
+        select(sa.func.count()).select_from(Outbox).where(Outbox.status == OutboxStatus.FAILED)
+    ).one()
+    return ExecutiveDigest(
+        user.id,
+        user.name,
+        user.email,
+        start.date(),
+        start,
+        _cards(session, start, now=now),
+        _item_lines(session, shipped),
+        _item_lines(session, closed),
+        _forward_lines(session, overdue, now=now),
+        median_days_to_fix(milestones_for(session, recent).values()),
+        failed,
+    )
+
+
+def _moved(session: Session, action: str, start: datetime, end: datetime) -> list[Item]:
+    """Return the items whose audit trail shows `action` in [start, end), still past it."""
+    ids = select(Event.entity_id).where(
+        Event.entity == "item", Event.action == action, Event.at >= start, Event.at < end
+    )
+    stay = [ItemStatus.LOOP_CLOSED]
+    if action == "shipped":
+        stay.append(ItemStatus.SHIPPED)
+    stmt = select(Item).where(Item.id.in_(ids), Item.status.in_(stay)).order_by(Item.id)
+    return list(session.exec(stmt).all())
+
+
+def _cards(session: Session, start: datetime, *, now: datetime) -> tuple[CardLine, ...]:
+    try:
+        from db.queries import morning_feed
+    except ImportError:  # the feed is another module's; a digest without it still helps
+        return ()
+    cards = morning_feed(session, day=None, since=start, limit=10, now=now)
+    return tuple(CardLine(c.title, c.score, c.count, tuple(c.reasons)) for c in cards)
+
+
+def compose_all(session: Session, *, now: datetime) -> list[ManagerDigest | ExecutiveDigest]:
+    """Compose every active executive's digest and every manager's with something in it."""
+    users = session.exec(select(User).where(User.is_active.is_(True)).order_by(User.id)).all()
+    out: list[ManagerDigest | ExecutiveDigest] = []
+    for user in users:
+        if user.role == Role.EXECUTIVE:
+            out.append(executive_digest(session, user, now=now))
+        elif user.role == Role.MANAGER:
+            d = manager_digest(session, user, now=now)
+            if d.forwards or d.items:
+                out.append(d)
+    return out
+
+
+def queue_digests(session: Session, digests, *, now: datetime) -> int:
+    """Queue each digest once per user and day (caller commits); return how many are new."""
+    from db.notify import enqueue, render
+
+    new = 0
+    for d in digests:
+        key = f"digest:{d.user_id}:{now.date().isoformat()}"
+        text, html = render(d.template, title=d.subject, d=d)
+        row = enqueue(
+            session,
+            kind="digest",
+            dedupe_key=key,
+            to_addr=d.email,
+            subject=d.subject,
+            text=text,
+            html=html,
+        )
+        new += row.id is None
+    return new

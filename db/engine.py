@@ -1,0 +1,57 @@
+"""Where the data lives: `database_url()` and `make_engine()`.
+
+SQLite (a file in the working directory) is the zero-set-up default; PostgreSQL through psycopg 3
+is the path for teams that share one database between several app replicas and the worker.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session
+
+DEFAULT_URL = "sqlite:///feedbackloop.db"
+
+
+def database_url() -> str:
+    """Return DATABASE_URL, or the SQLite file default."""
+    url = os.environ.get("DATABASE_URL", "").strip() or DEFAULT_URL
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        # psycopg 3 is the driver we ship; plain URLs would ask for psycopg2.
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str | None = None, **kwargs) -> Engine:
+    """Create an engine for `url` (default: `database_url()`), tuned per dialect."""
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        opts: dict = {"connect_args": {"check_same_thread": False}}
+        if memory:
+            opts["poolclass"] = StaticPool
+        engine = sa.create_engine(url, **opts, **kwargs)
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """Yield a session that is closed afterwards (commits are the caller's, one per intent)."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session

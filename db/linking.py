@@ -1,0 +1,107 @@
+"""Turning messages into improvement items: create an item from messages, attach more to one.
+
+Linking sets each message's `item_id` and triage state `linked`, points the messages' themes at
+the item, and keeps `Item.first_signal_at` the earliest complaint. Re-exported by `db.workflow`.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from db.audit import get_or_404, record, sla_respond_by
+from db.auth import require
+from db.errors import InvalidInput, InvalidTransition
+from db.models import Item, Message, Priority, Theme, Triage
+from db.triage import assignable_user, messages_by_id, set_triage
+
+
+def create_item(
+    session,
+    *,
+    message_ids: list[int],
+    title: str,
+    problem: str = "",
+    team=None,
+    owner_id=None,
+    priority="normal",
+    actor,
+    now,
+) -> Item:
+    """Turn messages into a new improvement item linked to them."""
+    require(actor, "item.create")
+    if not (title or "").strip():
+        raise InvalidInput("An item needs a title.")
+    if priority not in set(Priority):
+        raise InvalidInput(f"Unknown priority {priority!r}.")
+    msgs = messages_by_id(session, message_ids) if message_ids else []
+    owner = assignable_user(session, owner_id).id if owner_id is not None else None
+    item = Item(
+        title=title.strip(),
+        problem=(problem or "").strip(),
+        team=team or None,
+        owner_id=owner,
+        created_by_id=actor.id,
+        priority=priority,
+        created_at=now,
+        updated_at=now,
+        respond_by=sla_respond_by(session, now),
+    )
+    session.add(item)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        now=now,
+        entity="item",
+        entity_id=item.id,
+        action="created",
+        to_state=item.status,
+        data={"owner_id": owner},
+    )
+    _link(session, item, msgs, actor=actor, now=now)
+    session.commit()
+    return item
+
+
+def attach(session, *, item_id: int, message_ids: list[int], actor, now) -> Item:
+    """Link more messages to an existing item."""
+    item = get_or_404(session, Item, item_id)
+    require(actor, "item.attach", item=item)
+    if item.duplicate_of_id:
+        raise InvalidTransition(
+            f"This item is a duplicate; attach to item #{item.duplicate_of_id}."
+        )
+    _link(session, item, messages_by_id(session, message_ids), actor=actor, now=now)
+    session.commit()
+    return item
+
+
+def _link(session, item: Item, msgs: list[Message], *, actor, now) -> None:
+    taken = [m for m in msgs if m.item_id not in (None, item.id)]
+    if taken:
+        raise InvalidInput(f"Message #{taken[0].id} already belongs to item #{taken[0].item_id}.")
+    if not msgs:
+        return
+    for msg in msgs:
+        msg.item_id = item.id
+        set_triage(
+            session, msg, Triage.LINKED, "attached", actor=actor, now=now, data={"item_id": item.id}
+        )
+    theme_ids = {m.theme_id for m in msgs if m.theme_id}
+    for theme in session.exec(select(Theme).where(Theme.id.in_(theme_ids))).all():
+        theme.item_id = theme.item_id or item.id
+        session.add(theme)
+    firsts = [m.received_at for m in msgs] + (
+        [item.first_signal_at] if item.first_signal_at else []
+    )
+    item.first_signal_at = min(firsts)
+    session.add(item)
+    record(
+        session,
+        actor=actor,
+        now=now,
+        entity="item",
+        entity_id=item.id,
+        action="attached",
+        data={"message_ids": [m.id for m in msgs]},
+    )

@@ -1,0 +1,100 @@
+"""Drafting the replies of the "make it right" track: one Outreach row per linked customer.
+
+The draft quotes the customer's own words and the item's public text, redacted against every
+linked customer who did not agree to be named, so no reply ever names another customer.
+Tweets are answered by hand: `tweet_url` gives the link to the customer's post.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from db.audit import get_or_404
+from db.models import Channel, Contact, Item, Message, Outreach
+from db.redact import Known, redact
+
+
+def known_by_item(session: Session, item_ids: list[int]) -> dict[int, list[Known]]:
+    """Return, per item, the linked customers who did not agree to be named (for redaction)."""
+    stmt = (
+        select(Message.item_id, Contact.id, Contact.display_name, Contact.email, Contact.handle)
+        .join(Contact, Message.contact_id == Contact.id)
+        .where(Message.item_id.in_(item_ids), Contact.public_consent.is_(False))
+        .distinct()
+        .order_by(Message.item_id, Contact.id)
+    )
+    out: dict[int, list[Known]] = {i: [] for i in item_ids}
+    for item_id, _contact_id, name, email, handle in session.exec(stmt).all():
+        out[item_id].append(Known(name, email, handle))
+    return out
+
+
+def known_customers(session: Session, item_id: int) -> list[Known]:
+    """Return the linked customers of one item who did not agree to be named."""
+    return known_by_item(session, [item_id])[item_id]
+
+
+def _quote(msg: Message | None) -> str:
+    if msg is None:
+        return "about this"
+    words = (msg.body or msg.subject or "").split()
+    text = " ".join(words[:30]) + (" …" if len(words) > 30 else "")
+    return f"“{text}”"
+
+
+def draft_reply(session: Session, item: Item, contact: Contact, msg: Message | None) -> str:
+    """Draft the reply for one customer: their own words, then what changed."""
+    changed = redact(
+        item.public_text or item.fix_plan or "", known=known_customers(session, item.id)
+    )
+    first = (contact.display_name or "").split()
+    hello = f"Hello {first[0]}," if first else "Hello,"
+    return (
+        f"{hello}\n\nYou told us: {_quote(msg)}\n\n"
+        f"Here is what we changed: {changed}\n\nThank you for telling us — it made this happen."
+    )
+
+
+def outreach_for_item(session: Session, item_id: int) -> list[Outreach]:
+    """Create the missing Outreach rows (one per linked customer) and return all, in order."""
+    item = get_or_404(session, Item, item_id)
+    msgs = session.exec(
+        select(Message)
+        .where(Message.item_id == item_id, Message.contact_id.is_not(None))
+        .order_by(Message.received_at, Message.id)
+    ).all()
+    have = {o.contact_id for o in session.exec(select(Outreach).where(Outreach.item_id == item_id))}
+    for msg in msgs:
+        if msg.contact_id in have:
+            continue
+        have.add(msg.contact_id)
+        contact = session.get(Contact, msg.contact_id)
+        session.add(
+            Outreach(
+                item_id=item_id,
+                contact_id=contact.id,
+                message_id=msg.id,
+                reply_text=draft_reply(session, item, contact, msg),
+            )
+        )
+    session.commit()
+    return list(
+        session.exec(
+            select(Outreach).where(Outreach.item_id == item_id).order_by(Outreach.id)
+        ).all()
+    )
+
+
+def tweet_url(message: Message | None) -> str | None:
+    """Return the link to answer a tweet by hand, or None for other channels."""
+    if message is None or message.channel != Channel.TWEET:
+        return None
+    return f"https://x.com/i/web/status/{message.external_id}"
+
+
+def channel_of(session: Session, outreach: Outreach, contact: Contact) -> str:
+    """Return how to reach this customer: the channel they wrote in, else what we know."""
+    msg = session.get(Message, outreach.message_id) if outreach.message_id else None
+    if msg is not None:
+        return msg.channel
+    return Channel.EMAIL if contact.email else Channel.TWEET

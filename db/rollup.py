@@ -1,0 +1,106 @@
+"""The daily message rollup behind Insights: messages, complaints and notable ones per day.
+
+Owns `MessageDay` rows keyed by (UTC day, channel, theme id — 0 for none). The ingest batch adds
+its inserted rows with `add_rows` (grouped in Python, then one dialect-aware upsert that
+increments); `move_theme` follows a message split off its theme; `rebuild` recomputes the whole
+table from `message` with one INSERT … SELECT (after a rescore, or a bulk load that bypassed
+ingest). The thresholds are those of `db.metrics`: complaint ≥ 0.5, notable score ≥ 5, not noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from db.models import Message, MessageDay
+
+COMPLAINT_THRESHOLD = 0.5
+NOTABLE_SCORE = 5.0
+_DAY = MessageDay.__table__
+_MSG = Message.__table__
+_COUNTS = ("messages", "complaints", "notable")
+
+
+def _day(value: datetime | str) -> date:
+    if isinstance(value, str):  # SQLite text 'YYYY-MM-DD HH:MM:SS' (UTC)
+        return date.fromisoformat(value[:10])
+    return (value.astimezone(UTC) if value.tzinfo else value).date()
+
+
+def key_of(row: Mapping[str, Any]) -> tuple[date, str, int]:
+    """Return the rollup key (day, channel, theme id or 0) of a message row."""
+    return _day(row["received_at"]), row["channel"], row.get("theme_id") or 0
+
+
+def counts_of(row: Mapping[str, Any]) -> tuple[int, int, int]:
+    """Return what a message row adds to its rollup row: (1, complaint?, notable?)."""
+    complaint = (row.get("complaint") or 0.0) >= COMPLAINT_THRESHOLD
+    notable = (row.get("score") or 0.0) >= NOTABLE_SCORE and not row.get("is_noise")
+    return 1, int(complaint), int(notable)
+
+
+def group(rows: Iterable[Mapping[str, Any]], *, sign: int = 1) -> dict[tuple, list[int]]:
+    """Return the summed counts of message rows per rollup key."""
+    out: dict[tuple, list[int]] = {}
+    for row in rows:
+        acc = out.setdefault(key_of(row), [0, 0, 0])
+        for i, n in enumerate(counts_of(row)):
+            acc[i] += sign * n
+    return out
+
+
+def add_rows(conn: Connection, rows: Iterable[Mapping[str, Any]], *, sign: int = 1) -> None:
+    """Add (or with sign=-1 remove) inserted message rows to the rollup, in one upsert."""
+    grouped = group(rows, sign=sign)
+    if not grouped:
+        return
+    values = [
+        {"day": d, "channel": ch, "theme_id": t, **dict(zip(_COUNTS, n, strict=True))}
+        for (d, ch, t), n in sorted(grouped.items())
+    ]
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    stmt = dialect.insert(_DAY)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["day", "channel", "theme_id"],
+        set_={k: _DAY.c[k] + stmt.excluded[k] for k in _COUNTS},
+    )
+    conn.execute(stmt, values)
+
+
+def move_theme(conn: Connection, row: Mapping[str, Any], new_theme_id: int | None) -> None:
+    """Move one message row (as it was) from its theme to `new_theme_id` in the rollup."""
+    add_rows(conn, [row], sign=-1)
+    add_rows(conn, [{**row, "theme_id": new_theme_id}])
+
+
+def day_expr(conn: Connection) -> Any:
+    """Return the SQL expression for a message's UTC day, typed as a date."""
+    if conn.dialect.name == "postgresql":
+        return sa.cast(sa.func.timezone("UTC", _MSG.c.received_at), sa.Date)
+    return sa.func.substr(_MSG.c.received_at, 1, 10)  # the text SQLite stores for a Date
+
+
+def rebuild(conn: Connection) -> int:
+    """Recompute the whole rollup from the stored messages; return its row count."""
+    m = _MSG.c
+    day = day_expr(conn)
+    theme = sa.func.coalesce(m.theme_id, 0)
+    complaint = sa.case((m.complaint >= COMPLAINT_THRESHOLD, 1), else_=0)
+    notable = sa.case((sa.and_(m.score >= NOTABLE_SCORE, m.is_noise.is_(False)), 1), else_=0)
+    select = sa.select(
+        day, m.channel, theme, sa.func.count(), sa.func.sum(complaint), sa.func.sum(notable)
+    ).group_by(day, m.channel, theme)
+    conn.execute(sa.delete(_DAY))
+    conn.execute(sa.insert(_DAY).from_select(["day", "channel", "theme_id", *_COUNTS], select))
+    return conn.execute(sa.select(sa.func.count()).select_from(_DAY)).scalar_one()
+
+
+def snapshot(conn: Connection) -> dict[tuple, tuple[int, int, int]]:
+    """Return the non-empty rollup rows as {(day, channel, theme): counts} (for checks)."""
+    rows = conn.execute(sa.select(_DAY).where(_DAY.c.messages != 0))
+    return {(r.day, r.channel, r.theme_id): (r.messages, r.complaints, r.notable) for r in rows}

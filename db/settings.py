@@ -1,0 +1,93 @@
+"""Admin settings: the company's own handles and domains, VIPs, the CEO's addresses, SLA targets.
+
+Values are JSON in the `setting` table; a key that was never set reads as its default in
+`DEFAULTS`. Reads take a Session or a Connection (the ingest pipeline has only a Connection);
+writes are admin-only and record an Event in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
+
+from db.errors import InvalidInput, PermissionDenied
+from db.models import Event, Role, Setting
+
+DEFAULTS: dict[str, Any] = {
+    "company_name": "",
+    "own_handles": [],
+    "own_domains": [],
+    "ceo_addresses": [],
+    "vip_emails": [],
+    "vip_handles": [],
+    "sla_ack_business_days": 1,
+    "public_base_url": "",
+}
+
+_LIST_KEYS = {"own_handles", "own_domains", "ceo_addresses", "vip_emails", "vip_handles"}
+
+
+def _normalise(key: str, value: Any) -> Any:
+    if key not in DEFAULTS:
+        raise InvalidInput(f"Unknown setting {key!r}.")
+    if key in _LIST_KEYS:
+        if isinstance(value, str):
+            value = value.replace(",", "\n").splitlines()
+        if not isinstance(value, list | tuple):
+            raise InvalidInput(f"Setting {key!r} must be a list.")
+        return sorted({str(v).strip().lower().lstrip("@") for v in value if str(v).strip()})
+    if key == "sla_ack_business_days":
+        try:
+            days = int(value)
+        except (TypeError, ValueError):
+            raise InvalidInput("The acknowledge SLA must be a whole number of days.") from None
+        if not 0 < days <= 30:
+            raise InvalidInput("The acknowledge SLA must be between 1 and 30 business days.")
+        return days
+    return str(value).strip()
+
+
+def get_setting(session_or_conn: Session | Connection, key: str) -> Any:
+    """Return the stored value of `key`, or its default."""
+    if key not in DEFAULTS:
+        raise InvalidInput(f"Unknown setting {key!r}.")
+    stmt = sa.select(Setting.value).where(Setting.key == key)
+    value = session_or_conn.execute(stmt).scalar_one_or_none()
+    return DEFAULTS[key] if value is None else value
+
+
+def all_settings(session_or_conn: Session | Connection) -> dict[str, Any]:
+    """Return every setting, defaults filled in."""
+    rows = session_or_conn.execute(sa.select(Setting.key, Setting.value)).all()
+    stored = {k: v for k, v in rows if k in DEFAULTS and v is not None}
+    return {**DEFAULTS, **stored}
+
+
+def put_setting(session: Session, key: str, value: Any, *, actor: Any, now: datetime) -> Any:
+    """Store a setting (admins only) with its audit Event; return the normalised value."""
+    if getattr(actor, "role", None) != Role.ADMIN:
+        raise PermissionDenied("Only an admin can change settings.")
+    clean = _normalise(key, value)
+    row = session.get(Setting, key)
+    old = row.value if row else DEFAULTS[key]
+    if row is None:
+        row = Setting(key=key, value=clean, updated_at=now)
+    else:
+        row.value, row.updated_at = clean, now
+    session.add(row)
+    session.add(
+        Event(
+            at=now,
+            actor_id=actor.id,
+            entity="setting",
+            entity_id=0,
+            action="updated",
+            data={"key": key, "from": old, "to": clean},
+        )
+    )
+    session.commit()
+    return clean

@@ -1,0 +1,153 @@
+"""What a message is about: its signature terms, the pair keys themes are matched by, and labels.
+
+Pure functions. Signature terms are a message's content words with stop words, complaint
+vocabulary ("how", not "what"), handles and the company's own names removed, and common
+customer-service synonyms folded together (broadband, wifi and internet are one term); codes such
+as postcodes and flight numbers lead, then concepts and hazards, then names, then other words.
+Word-level work is memoised: a feed's vocabulary is small next to its volume.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from itertools import combinations
+from typing import Any
+
+from db.cues import CUES
+from db.sentiment import tokens
+
+MAX_TERMS = 6  # pairs of the first six terms: at most fifteen candidate keys a message
+LABEL_CHARS = 60
+_FOLDS = """internet: broadband internet wifi wi-fi connection fibre fiber
+    outage: outage down offline
+    payment: charged charge payment payments debit billed paid checkout
+    smoke: smoke smoking smoky burning burnt fire
+    refund: refund refunded refunds
+    cancelled: cancelled canceled cancellation cancel
+    late: late delayed delay delays
+    crash: crash crashes crashing crashed
+    app: app application
+    flight: flight flights plane
+    order: order orders delivery deliveries"""
+SYNONYMS = {w: line.split(":")[0].strip() for line in _FOLDS.splitlines() for w in line.split()[1:]}
+STOP = frozenset(
+    """the and for you your yours our ours with this that have has had was were are is been be
+    not but all any can could would should will just from into out about over than then them
+    they their there here what when where which who why how its it's i'm i've i'd you're we're
+    don't doesn't didn't won't can't isn't wasn't aren't haven't hasn't couldn't also very
+    really still again today tonight yesterday morning evening now ever never since because
+    thanks thank please help hello dear anyone everyone someone nobody else get got getting
+    going want need know think make made take took one two three four five six first last
+    time times hour hours day days week weeks month months year years minutes mins
+    customer customers service team account email message phone call called tell told back
+    same more most much many other another every some such only even well good great bad
+    like sure way lot lots off per via yet done let sort tried keep keeps kept said says say
+    anything something nothing second third fourth fifth whole showing logged taken twice
+    running fine soon paying asked asking trying using used seems looks coming came left
+    what's that's there's anyway after before through ago went huge strong show shows gone
+    moved brought landed people page thing things stuff bit little big new old whole""".split()  # noqa: SIM905 (a word list reads better as text)
+)
+_MANNER = frozenset({"problem", "intensifier", "demand", "ultimatum", "repeat", "leave", "refund"})
+_TOPIC = frozenset({"safety", "privacy"})
+_CODE = re.compile(r"[a-z]{2,}\d+[a-z]*$")  # LS6, SKL212: postcodes, flight and order numbers
+_PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}")  # capitalised inside a sentence
+_PREFIX = re.compile(r"^(?:(?:re|fwd?|aw|sv)\s*:\s*)+", re.I)
+
+
+_INFO: dict[str, tuple[str | None, int]] = {}  # word -> (term, rank); vocabularies are small
+_INFO_MAX = 200_000
+
+
+def _info(word: str) -> tuple[str | None, int]:
+    """Return a word's term and base rank, memoised (pure in the word)."""
+    found = _INFO.get(word)
+    if found is None:
+        term = _term(word)
+        found = (term, _rank(word, term) if term else 9)
+        if len(_INFO) >= _INFO_MAX:
+            _INFO.clear()
+        _INFO[word] = found
+    return found
+
+
+def _term(word: str) -> str | None:
+    if len(word) < 3 or word[0] in "@#$£€0123456789" or word in STOP:
+        return None
+    if word not in SYNONYMS and _MANNER.issuperset(CUES.get(word, ("topic",))):
+        return None  # complaint vocabulary says how, not what
+    word = SYNONYMS.get(word, word)
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word
+
+
+def _rank(word: str, term: str) -> int:
+    """Return how telling a term is: codes, then concepts and hazards, then (names,) words."""
+    if _CODE.match(term):
+        return 0
+    if word in SYNONYMS or _TOPIC.intersection(CUES.get(word, ())):
+        return 1
+    return 3
+
+
+def signature(
+    text: str,
+    *,
+    ignore: frozenset[str] = frozenset(),
+    named: set[str] | None = None,
+    words: list[str] | None = None,
+) -> list[str]:
+    """Return the message's signature terms, most telling first; collect names into `named`."""
+    proper = {w.lower() for w in _PROPER.findall(text)}
+    seen: dict[str, int] = {}
+    for pos, word in enumerate(tokens(text) if words is None else words):
+        term, rank = _info(word)
+        if term and term not in seen and term not in ignore:
+            if rank == 3 and word in proper:
+                rank = 2
+            seen[term] = rank * 1000 + pos
+    terms = sorted(seen, key=seen.__getitem__)[:MAX_TERMS]
+    if named is not None:
+        named.update(t for t in terms if seen[t] // 1000 in (0, 2))
+    return terms
+
+
+_KEYED: dict[tuple[str, frozenset[str]], tuple[list[str], list[str], list[str]]] = {}
+
+
+def keyed_signature(
+    text: str, *, ignore: frozenset[str], words: list[str] | None = None
+) -> tuple[list[str], list[str], list[str]]:
+    """Return (terms, the names and codes among them, candidate keys), memoised by text.
+
+    Pure in `text` and `ignore` (`words` must be `tokens(text)`); callers must not mutate.
+    """
+    found = _KEYED.get((text, ignore))
+    if found is None:
+        named: set[str] = set()
+        terms = signature(text, ignore=ignore, named=named, words=words)
+        found = (terms, [t for t in terms if t in named], candidate_keys(terms))
+        if len(_KEYED) >= _INFO_MAX // 4:
+            _KEYED.clear()
+        _KEYED[(text, ignore)] = found
+    return found
+
+
+def candidate_keys(terms: Sequence[str]) -> list[str]:
+    """Return the pair keys of a message's terms, in preference order."""
+    return [a + "+" + b if a < b else b + "+" + a for a, b in combinations(terms, 2)]
+
+
+def label_for(msg: Mapping[str, Any]) -> str:
+    """Return a readable theme label from the message that founded it."""
+    text = _PREFIX.sub("", (msg.get("subject") or "").strip())
+    if not text or msg.get("channel") != "email":
+        text = " ".join(w for w in (msg.get("body") or "").split() if not w.startswith("@"))
+        text = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    text = text.strip(" .,:;-") or "Untitled theme"
+    if len(text) > LABEL_CHARS:
+        text = text[:LABEL_CHARS].rsplit(" ", 1)[0] + "…"
+    return text[0].upper() + text[1:]

@@ -1,0 +1,194 @@
+"""SLAs on forwards: business-day arithmetic, forward notices and escalation of overdue ones.
+
+A forward is due `sla_ack_business_days` business days (Mon–Fri) after it was sent unless the
+sender set `respond_by`. An unacknowledged forward past its due time is escalated once: the
+sender gets an e-mail, `escalated_at` is set and an Event written; it stays flagged (it is
+overdue and escalated) until the recipient acknowledges it. `queue_forward_notice` is meant to
+be called by `workflow.forward` before it commits; the worker's `queue_forward_notices` sweep
+catches any forward without a notice (idempotent by dedupe key), so none is missed either way.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from db.models import Event, Forward, Item, Message, User
+from db.notify import enqueue, render
+
+NOTICE_WINDOW = timedelta(days=7)
+
+
+def add_business_days(start: datetime, days: int) -> datetime:
+    """Return `start` moved forward by `days` Monday-to-Friday days, time of day kept."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            remaining -= 1
+    return current
+
+
+def business_days_between(start: datetime, end: datetime) -> int:
+    """Return how many weekdays lie after `start`'s date up to and including `end`'s date."""
+    if end <= start:
+        return 0
+    day, count = start.date(), 0
+    while day < end.date():
+        day += timedelta(days=1)
+        count += day.weekday() < 5
+    return count
+
+
+def sla_days(session: Session) -> int:
+    """Return the configured acknowledge SLA in business days (default 1)."""
+    from db.settings import get_setting
+
+    return int(get_setting(session, "sla_ack_business_days") or 1)
+
+
+def due_at(forward: Forward, *, sla: int) -> datetime:
+    """Return when `forward` must be acknowledged."""
+    return forward.respond_by or add_business_days(forward.created_at, sla)
+
+
+def is_overdue(forward: Forward, *, now: datetime, sla: int) -> bool:
+    """Whether `forward` is unacknowledged past its due time."""
+    return forward.acknowledged_at is None and due_at(forward, sla=sla) < now
+
+
+def base_url(session: Session) -> str:
+    """Return the public base URL of the app, for links in e-mails."""
+    from db.settings import get_setting
+
+    url = get_setting(session, "public_base_url") or os.environ.get("FL_BASE_URL", "")
+    return (url or "http://localhost:8501").rstrip("/")
+
+
+def _about(session: Session, fwd: Forward) -> tuple[str, str, str]:
+    """Return (what, snippet, link) describing the forwarded message or item."""
+    base = base_url(session)
+    if fwd.item_id is not None:
+        item = session.get(Item, fwd.item_id)
+        return f"item #{item.id} “{item.title}”", item.problem[:400], f"{base}/item?item={item.id}"
+    msg = session.get(Message, fwd.message_id)
+    what = msg.subject or f"a {msg.channel} from {msg.received_at:%d %b %Y}"
+    return what, msg.body[:400], f"{base}/inbox"
+
+
+def _when(dt: datetime | None) -> str:
+    return dt.strftime("%a %d %b %Y, %H:%M UTC") if dt else ""
+
+
+def queue_forward_notice(session: Session, forward: Forward) -> None:
+    """Queue the e-mail telling the recipient what was forwarded (caller commits)."""
+    sender = session.get(User, forward.sender_id)
+    recipient = session.get(User, forward.recipient_id)
+    what, snippet, link = _about(session, forward)
+    subject = f"{sender.name} forwarded to you: {what}"
+    text, html = render(
+        "forward",
+        title=subject,
+        sender_name=sender.name,
+        recipient_name=recipient.name,
+        what=what,
+        snippet=snippet,
+        note=forward.note,
+        link=link,
+        respond_by=_when(due_at(forward, sla=sla_days(session))),
+    )
+    enqueue(
+        session,
+        kind="forward",
+        dedupe_key=f"forward:{forward.id}",
+        to_addr=recipient.email,
+        subject=subject,
+        text=text,
+        html=html,
+    )
+
+
+def queue_forward_notices(session: Session, *, now: datetime) -> int:
+    """Queue notices for recent unacknowledged forwards that have none yet; commit; count."""
+    from db.models import Outbox
+
+    key = sa.literal("forward:") + sa.cast(Forward.id, sa.String)
+    has_notice = select(Outbox.id).where(Outbox.dedupe_key == key)
+    rows = session.exec(
+        select(Forward).where(
+            Forward.acknowledged_at.is_(None),
+            Forward.created_at >= now - NOTICE_WINDOW,
+            ~has_notice.exists(),
+        )
+    ).all()
+    for fwd in rows:
+        queue_forward_notice(session, fwd)
+    session.commit()
+    return len(rows)
+
+
+def _escalate(session: Session, fwd: Forward, *, now: datetime, sla: int) -> None:
+    sender, recipient = session.get(User, fwd.sender_id), session.get(User, fwd.recipient_id)
+    what, _snippet, link = _about(session, fwd)
+    due = due_at(fwd, sla=sla)
+    fwd.escalated_at = now
+    session.add(fwd)
+    session.add(
+        Event(
+            at=now,
+            entity="forward",
+            entity_id=fwd.id,
+            action="escalated",
+            data={"due": due.isoformat(), "recipient_id": fwd.recipient_id},
+        )
+    )
+    subject = f"Overdue: {recipient.name} has not acknowledged {what}"
+    text, html = render(
+        "escalation",
+        title=subject,
+        sender_name=sender.name,
+        recipient_name=recipient.name,
+        what=what,
+        note=fwd.note,
+        respond_by=_when(due),
+        overdue=_ago(now - due),
+        link=link,
+    )
+    enqueue(
+        session,
+        kind="escalation",
+        dedupe_key=f"escalation:{fwd.id}",
+        to_addr=sender.email,
+        subject=subject,
+        text=text,
+        html=html,
+    )
+
+
+def _ago(delta: timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    return f"{hours // 24} days {hours % 24} hours" if hours >= 24 else f"{hours} hours"
+
+
+def escalate_overdue(session: Session, *, now: datetime) -> list[Forward]:
+    """Escalate every overdue, unacknowledged, not yet escalated forward once; commit."""
+    sla = sla_days(session)
+    # business days are never shorter than calendar days, so this only narrows the scan
+    maybe_due = sa.or_(
+        Forward.respond_by < now,
+        sa.and_(Forward.respond_by.is_(None), Forward.created_at < now - timedelta(days=sla)),
+    )
+    candidates = session.exec(
+        select(Forward).where(
+            Forward.acknowledged_at.is_(None), Forward.escalated_at.is_(None), maybe_due
+        )
+    ).all()
+    overdue = [f for f in candidates if is_overdue(f, now=now, sla=sla)]
+    for fwd in overdue:
+        _escalate(session, fwd, now=now, sla=sla)
+    session.commit()
+    return overdue

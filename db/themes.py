@@ -1,0 +1,227 @@
+"""Themes: messages about the same problem, grouped as they arrive, without all-pairs comparison.
+
+Every pair of a message's first signature terms (`db.signature`) is a candidate key; a batch looks
+its keys up in one indexed query on `Theme.key` (recent themes only) and counts how many of its
+own messages share each key. A message joins its best-supported key (the same order for every
+message), pairs with a name or code seen together far above chance may bridge two groups, and
+replies follow their conversation. A group joins an existing theme or founds a new one, so cost
+grows with the batch, never with the table. `split_message` undoes a wrong merge.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from db import rollup
+from db.models import Message, Theme
+from db.signature import MAX_TERMS, candidate_keys, keyed_signature, label_for, signature
+
+__all__ = ["MAX_TERMS", "assign", "candidate_keys", "label_for", "recount", "signature",
+           "split_message"]  # fmt: skip
+
+MATCH_WINDOW = timedelta(days=7)  # a theme quiet for a week is closed; a new one starts
+THREAD = "thread:"  # pseudo-key: messages of one conversation share it
+STRONG_SUPPORT = 3  # a second key links messages only when shared by three or more
+STRONG_LIFT = 3.0  # ... and the pair is three times likelier than chance
+
+
+def _existing(conn, keys: set[str], since: datetime) -> dict[str, tuple[int, int]]:
+    """Return key -> (theme id, message count) for recent themes among `keys`."""
+    found: dict[str, tuple[int, int]] = {}
+    t = Theme.__table__
+    ordered = sorted(keys)
+    for i in range(0, len(ordered), 2000):
+        stmt = sa.select(t.c.key, t.c.id, t.c.message_count).where(
+            t.c.key.in_(ordered[i : i + 2000]), t.c.last_seen >= since
+        )
+        for key, tid, count in conn.execute(stmt):
+            if key not in found or count > found[key][1]:
+                found[key] = (tid, count)
+    return found
+
+
+def assign(
+    conn,
+    rows: list[dict[str, Any]],
+    *,
+    ignore: frozenset[str],
+    now: datetime,
+    words: dict[int, list[str]] | None = None,
+) -> None:
+    """Set `theme_id` on each non-noise row, creating and growing Theme rows through `conn`.
+
+    `words` may map `id(row)` to the row's tokens when the caller already has them.
+    """
+    keyed: list[tuple[dict[str, Any], list[str]]] = []
+    support: Counter[str] = Counter()
+    freq: Counter[str] = Counter()
+    named: set[str] = set()
+    for row in rows:
+        if row.get("is_noise"):
+            continue
+        text = f"{row.get('subject') or ''}\n{row.get('body') or ''}"
+        said = words.get(id(row)) if words else None
+        terms, names, keys = keyed_signature(text, ignore=ignore, words=said)
+        named.update(names)
+        if row.get("thread_key"):
+            keys = [*keys, THREAD + row["thread_key"]]  # replies in a thread join its theme
+        if keys:
+            keyed.append((row, keys))
+            support.update(keys)
+            freq.update(terms)
+    if not keyed:
+        return
+    earliest = min(r["received_at"] for r, _ in keyed)
+    existing = _existing(
+        conn, {k for k in support if not k.startswith(THREAD)}, earliest - MATCH_WINDOW
+    )
+    existing.update(_threads(conn, [r["thread_key"] for r, _ in keyed if r.get("in_reply_to")]))
+    strong = _associated(len(keyed), support, freq, named)
+    _apply(conn, _components(keyed, support, existing, strong), existing, now=now)
+
+
+def _threads(conn, thread_keys: list[str]) -> dict[str, tuple[int, int]]:
+    """Return "thread:<key>" -> (theme id, count) for stored threads that have a theme."""
+    m, t = Message.__table__, Theme.__table__
+    found: dict[str, tuple[int, int]] = {}
+    wanted = sorted(set(thread_keys))
+    for i in range(0, len(wanted), 2000):
+        stmt = (
+            sa.select(m.c.thread_key, t.c.id, t.c.message_count)
+            .join(t, t.c.id == m.c.theme_id)
+            .where(m.c.thread_key.in_(wanted[i : i + 2000]))
+        )
+        for key, tid, count in conn.execute(stmt):
+            found[THREAD + key] = (tid, count)
+    return found
+
+
+def _associated(n: int, support: Counter[str], freq: Counter[str], named: set[str]) -> set[str]:
+    """Return pairs with a name or code seen together far more often than chance predicts.
+
+    Such pairs ("alicante+cancelled") may link a message to a second group; pairs of two
+    plain concepts ("flight+late") are too generic to bridge groups.
+    """
+    out = set()
+    for key, count in support.items():
+        if count >= STRONG_SUPPORT and not key.startswith(THREAD):
+            a, b = key.split("+", 1)
+            if (a in named or b in named) and count * n >= STRONG_LIFT * freq[a] * freq[b]:
+                out.add(key)
+    return out
+
+
+def _components(keyed, support, existing, strong) -> dict[str, list[dict[str, Any]]]:
+    """Group the batch: messages sharing a key (with each other or a theme) are one group."""
+    parent = list(range(len(keyed)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # the same order for every message, so messages that share their best key pick it
+    weights = {k: (existing.get(k, (0, 0))[1] + n, k) for k, n in support.items()}
+    weight = weights.__getitem__
+    holder: dict[str, int] = {}
+    for i, (_, keys) in enumerate(keyed):
+        pairs = keys if not keys[-1].startswith(THREAD) else keys[:-1]
+        links = strong.intersection(pairs) if strong else set()
+        best = max(pairs, key=weight) if pairs else None
+        if best and (support[best] >= 2 or best in existing):
+            links.add(best)
+        thread = keys[-1] if keys[-1].startswith(THREAD) else None
+        if thread and (support[thread] >= 2 or thread in existing):
+            links.add(thread)
+        for k in links:
+            parent[root(i)] = root(holder.setdefault(k, i))
+    groups: dict[int, list[int]] = {}
+    for i in range(len(keyed)):
+        groups.setdefault(root(i), []).append(i)
+    growth: dict[str, list[dict[str, Any]]] = {}
+    for members in groups.values():
+        keys = [k for i in members for k in keyed[i][1]]
+        known = [k for k in keys if k in existing]
+        pairs = [k for k in keys if not k.startswith(THREAD)]
+        if not known and not pairs:
+            continue  # too few words to name a problem, and no thread to follow
+        key = max(known, key=lambda k: existing[k][1]) if known else max(pairs, key=weight)
+        # the first message that carries the group's key founds it (and names it)
+        order = sorted(members, key=lambda i: (key not in keyed[i][1], keyed[i][0]["received_at"]))
+        growth.setdefault(key, []).extend(keyed[i][0] for i in order)
+    return growth
+
+
+def _apply(conn, growth, existing, *, now: datetime) -> None:
+    t = Theme.__table__
+    for key, members in growth.items():
+        first = min(m["received_at"] for m in members)
+        last = max(m["received_at"] for m in members)
+        contacts = len({m.get("contact_id") or id(m) for m in members})
+        if key in existing:
+            tid = existing[key][0]
+            conn.execute(
+                sa.update(t)
+                .where(t.c.id == tid)
+                .values(
+                    message_count=t.c.message_count + len(members),
+                    contact_count=t.c.contact_count + contacts,
+                    first_seen=sa.case((t.c.first_seen > first, first), else_=t.c.first_seen),
+                    last_seen=sa.case((t.c.last_seen < last, last), else_=t.c.last_seen),
+                )
+            )
+        else:
+            tid = _create(conn, key, members[0], len(members), contacts, first, last, now)
+        for m in members:
+            m["theme_id"] = tid
+
+
+def _create(conn, key, founder, count, contacts, first, last, now) -> int:
+    values = dict(key=key[:200], label=label_for(founder)[:200], message_count=count,
+                  contact_count=contacts, first_seen=first, last_seen=last,
+                  created_at=now)  # fmt: skip
+    return conn.execute(sa.insert(Theme.__table__).values(**values)).inserted_primary_key[0]
+
+
+def recount(conn, theme_id: int) -> None:
+    """Recompute a theme's counts and first/last seen from its member messages."""
+    m = Message.__table__
+    count, contacts, first, last = conn.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count(sa.distinct(m.c.contact_id)),
+            sa.func.min(m.c.received_at),
+            sa.func.max(m.c.received_at),
+        ).where(m.c.theme_id == theme_id)
+    ).one()
+    t = Theme.__table__
+    conn.execute(
+        sa.update(t)
+        .where(t.c.id == theme_id)
+        .values(message_count=count, contact_count=contacts, first_seen=first, last_seen=last)
+    )
+
+
+def split_message(conn, message_id: int, *, now: datetime | None = None) -> int:
+    """Move a wrongly merged message to a theme of its own; recount both; return the new id."""
+    m = Message.__table__
+    row = conn.execute(sa.select(m).where(m.c.id == message_id)).mappings().one_or_none()
+    if row is None:
+        from db.errors import NotFound
+
+        raise NotFound(f"Message {message_id} does not exist.")
+    old = row["theme_id"]
+    at = now or datetime.now(UTC)
+    new = _create(conn, f"split:{message_id}", row, 1, 1, row["received_at"],
+                  row["received_at"], at)  # fmt: skip
+    conn.execute(sa.update(m).where(m.c.id == message_id).values(theme_id=new))
+    rollup.move_theme(conn, row, new)  # Insights' daily counts per theme
+    if old is not None:
+        recount(conn, old)
+    recount(conn, new)
+    return new

@@ -1,0 +1,84 @@
+"""The worker behind `feedbackloop digest` and `feedbackloop worker`.
+
+One round: queue forward notices, escalate overdue forwards, queue the day's digests (once a
+day, on weekdays after `DIGEST_HOUR` UTC) and drain the outbox. Every step is idempotent, so a
+round can be repeated or run by cron as well as by the long-running worker.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, select
+
+from db.digest import DIGEST_HOUR, compose_all, queue_digests
+from db.models import Outbox
+from db.notify import DeliveryReport, deliver_due, render
+from db.sla import escalate_overdue, queue_forward_notices
+
+
+def run_digest(engine: Engine, *, now: datetime, send: bool, console) -> None:
+    """Compose today's digests; print them, or with `send` queue them and deliver."""
+    with Session(engine, expire_on_commit=False) as session:
+        digests = compose_all(session, now=now)
+        if not send:
+            for d in digests:
+                console.print(render_digest(d)[0], markup=False, highlight=False)
+            return
+        queued = queue_digests(session, digests, now=now)
+        session.commit()
+    report = deliver_due(engine, now=now)
+    console.print(f"queued {queued} digests; sent {report.sent}" + _why(report))
+
+
+def render_digest(d) -> tuple[str, str]:
+    """Render one digest (manager or executive) to text and HTML."""
+    return render(d.template, title=d.subject, d=d)
+
+
+def _why(report: DeliveryReport) -> str:
+    return f" ({report.error})" if report.error else ""
+
+
+def run_round(engine: Engine, *, now: datetime, console) -> DeliveryReport:
+    """One worker round: notices and escalations, the daily digests, then drain the outbox."""
+    with Session(engine, expire_on_commit=False) as session:
+        queue_forward_notices(session, now=now)
+        escalated = escalate_overdue(session, now=now)
+        if escalated:
+            console.print(f"escalated {len(escalated)} overdue forwards")
+        if now.hour >= DIGEST_HOUR and now.weekday() < 5 and not _digested(session, now):
+            queue_digests(session, compose_all(session, now=now), now=now)
+            session.commit()
+    report = deliver_due(engine, now=now)
+    if report.sent or report.retrying or report.failed or report.error:
+        console.print(
+            f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}" + _why(report)
+        )
+    return report
+
+
+def _digested(session: Session, now: datetime) -> bool:
+    """Whether today's digests were already queued (composing them is not free)."""
+    key = Outbox.dedupe_key.like(f"digest:%:{now.date().isoformat()}")
+    return (
+        session.exec(select(Outbox.id).where(Outbox.kind == "digest", key).limit(1)).first()
+        is not None
+    )
+
+
+def run_worker(engine: Engine, *, once: bool, interval: int, console) -> None:
+    """Run rounds every `interval` seconds (or once): escalate, digest, drain the outbox."""
+    while True:
+        try:
+            run_round(engine, now=datetime.now(UTC), console=console)
+        except SQLAlchemyError as e:  # a database hiccup must not stop the worker for good
+            if once:
+                raise
+            console.print(f"round failed, retrying in {interval}s: {str(e).splitlines()[0]}")
+        if once:
+            return
+        time.sleep(interval)

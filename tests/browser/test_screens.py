@@ -1,0 +1,48 @@
+"""The pages not covered by the journeys, in a real browser: the role gate by URL, the sign-in
+page, Admin and Items. Screenshots go to tests/artifacts/ (look at them)."""
+
+from __future__ import annotations
+
+NOT_AVAILABLE = "This page is not available for your role."
+
+
+def test_staff_opening_the_morning_review_url_sees_not_available(app):
+    app.sign_in("sam", "review")
+    app.tab.get_by_text(NOT_AVAILABLE).wait_for()
+    assert app.tab.locator("[class*='st-key-review_'][class*='_card']").count() == 0
+    assert app.tab.get_by_text("My screen went black").count() == 0
+    menu = app.tab.get_by_test_id("stSidebarNav").inner_text()
+    assert "Morning review" not in menu and "What we changed" in menu
+    app.shot("screen-staff-denied")
+
+
+def test_staff_opening_an_item_deep_link_sees_not_available(app):
+    app.sign_in("sam", "item?item=1")
+    app.tab.get_by_text(NOT_AVAILABLE).wait_for()
+
+
+def test_wrong_password_shows_the_reason_and_stays_signed_out(app):
+    app.open()
+    app.tab.get_by_label("Email").fill("ceo@example.com")
+    app.tab.get_by_label("Password", exact=True).fill("not the password")
+    app.tab.get_by_role("button", name="Sign in").click()
+    app.tab.get_by_text("Wrong email or password.").wait_for()
+    assert app.tab.get_by_text("Signed in as").count() == 0
+    app.shot("screen-sign-in-error")
+
+
+def test_admin_pages_render(app):
+    app.sign_in("ada")
+    app.tab.get_by_test_id("stDataFrame").first.wait_for()
+    app.shot("screen-admin-users")
+    for tab in ("Settings", "Import", "Quarantine"):
+        app.tab.get_by_role("tab", name=tab).click()
+        app.wait()
+        app.shot(f"screen-admin-{tab.lower()}")
+    assert app.tab.get_by_text("Nothing in quarantine").count() == 1
+
+
+def test_executive_items_page_renders(app):
+    app.sign_in("ceo")
+    app.nav("Items")
+    app.shot("screen-items")

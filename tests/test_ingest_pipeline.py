@@ -1,0 +1,193 @@
+"""The import run: idempotence, batches, contacts, interrupted imports, reporting, the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from rich.console import Console
+from sqlmodel import SQLModel
+from typer.testing import CliRunner
+
+from db import enrich
+from db.cli import app
+from db.engine import make_engine
+from db.ingest import pipeline
+from db.ingest.pipeline import ingest_paths
+from db.models import Contact, Message, Quarantine
+from tests.factories import NOW, make_contact
+
+DATA = Path(__file__).parent / "data" / "ingest"
+runner = CliRunner()
+
+
+@pytest.fixture
+def eng(engine, session):
+    """The test database, emptied after the test (by the session fixture)."""
+    return engine
+
+
+def count(engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+
+def write_tweets(path: Path, n: int, *, dup_every: int = 0) -> Path:
+    users = [{"id": "1", "username": "bulk", "public_metrics": {"followers_count": 3}}]
+    ids = [str(i if not dup_every or i % dup_every else i - 1) for i in range(1, n + 1)]
+    at = "2026-11-19T10:00:00Z"
+    tweets = [{"id": i, "text": "t", "author_id": "1", "created_at": at} for i in ids]
+    path.write_text(json.dumps({"data": tweets, "includes": {"users": users}}))
+    return path
+
+
+def test_importing_everything_twice_adds_nothing_the_second_time(eng):
+    first = ingest_paths(eng, [DATA], now=NOW)
+    stored, quarantined = count(eng, Message.__table__), count(eng, Quarantine.__table__)
+    again = ingest_paths(eng, [DATA], now=NOW)
+    assert first.imported == stored > 20
+    assert (again.imported, again.duplicates) == (0, first.imported + first.duplicates)
+    assert again.rejected == first.rejected
+    assert count(eng, Message.__table__) == stored
+    assert count(eng, Quarantine.__table__) == quarantined  # not quarantined twice
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, 2000])
+def test_batch_size_does_not_change_the_outcome(eng, tmp_path, batch_size):
+    path = write_tweets(tmp_path / "t.json", 50, dup_every=5)
+    result = ingest_paths(eng, [path], now=NOW, batch_size=batch_size)
+    assert (result.imported, result.duplicates, result.rejected) == (40, 10, 0)
+    assert count(eng, Message.__table__) == 40 and count(eng, Contact.__table__) == 1
+
+
+def test_interrupted_import_keeps_committed_batches_and_a_rerun_completes_it(
+    eng, tmp_path, monkeypatch
+):
+    path = write_tweets(tmp_path / "t.json", 30)
+    calls = []
+
+    def fail_on_second_batch(conn, rows, *, now):
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(enrich, "enrich_batch", fail_on_second_batch)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_paths(eng, [path], now=NOW, batch_size=10)
+    assert count(eng, Message.__table__) == 10
+    monkeypatch.undo()
+    result = ingest_paths(eng, [path], now=NOW, batch_size=10)
+    assert (result.imported, result.duplicates) == (20, 10)
+    assert count(eng, Message.__table__) == 30
+
+
+def test_enrich_sees_new_rows_with_contacts_and_its_scores_are_stored(eng, monkeypatch):
+    seen = []
+
+    def fake_enrich(conn, rows, *, now):
+        for row in rows:
+            seen.append((row["external_id"], row["contact_id"]))
+            row["score"], row["reasons"] = 4.5, ["reach: test"]
+
+    monkeypatch.setattr(enrich, "enrich_batch", fake_enrich)
+    ingest_paths(eng, [DATA / "tweets_page.json"], now=NOW)
+    assert len(seen) == 4 and all(cid is not None for _, cid in seen)
+    with eng.connect() as conn:
+        stored = conn.execute(sa.select(Message.score, Message.reasons)).all()
+    assert {(s, tuple(r)) for s, r in stored} == {(4.5, ("reach: test",))}
+
+
+def test_existing_contacts_are_matched_case_insensitively_and_keep_their_tier(eng, session):
+    vip = make_contact(session, email="mia.hart@example.com", vip_tier=2, display_name="Mia")
+    ingest_paths(eng, [DATA / "email_plain.eml"], now=NOW)
+    assert count(eng, Contact.__table__) == 1
+    with eng.connect() as conn:
+        contact_id = conn.execute(sa.select(Message.contact_id)).scalar_one()
+        tier = conn.execute(sa.select(Contact.vip_tier)).scalar_one()
+    assert (contact_id, tier) == (vip.id, 2)
+
+
+def test_problems_are_one_line_each_and_never_a_traceback(eng):
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=60, highlight=False)
+    ingest_paths(eng, [DATA / "tweets.jsonl", DATA / "nope.json"], now=NOW, console=console)
+    lines = buffer.getvalue().splitlines()
+    assert lines[0] == f"unreadable {DATA / 'nope.json'}: no such file or folder"
+    assert len(lines) == 5 and all(line.startswith("rejected ") for line in lines[1:])
+    assert lines[1].endswith(
+        "line 5: invalid JSON: Invalid control character at (line 1, column 69)"
+    )
+    assert "Traceback" not in buffer.getvalue()
+
+
+def test_progress_bar_on_large_input_does_not_change_results(eng, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "PROGRESS_FROM", 0)
+    path = write_tweets(tmp_path / "t.json", 2500)
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=80)
+    result = ingest_paths(eng, [path], now=NOW, progress=True, console=console)
+    assert result.imported == 2500
+    assert "importing" in buffer.getvalue()
+
+
+def test_jsonl_saved_as_json_is_still_read_line_by_line(eng, tmp_path):
+    path = tmp_path / "export.json"
+    first = json.dumps({"id": "1", "text": "a" * 9000, "created_at": "2026-11-19T10:00:00Z"})
+    second = json.dumps({"id": "2", "text": "b", "created_at": "2026-11-19T10:00:00Z"})
+    path.write_text(first + "\n" + second + "\n")
+    result = ingest_paths(eng, [path], now=NOW)
+    assert (result.imported, result.rejected) == (2, 0)
+
+
+@pytest.fixture
+def cli_db(db_url, monkeypatch):
+    """DATABASE_URL for the CLI, with an empty schema."""
+    engine = make_engine(db_url)
+    SQLModel.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    yield db_url
+    engine = make_engine(db_url)
+    SQLModel.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+
+
+def test_cli_prints_the_summary_and_exits_0_when_all_imported(cli_db):
+    result = runner.invoke(app, ["ingest", str(DATA / "tweets_page.json")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "imported 4, duplicates 0, rejected 0"
+    again = runner.invoke(app, ["ingest", str(DATA / "tweets_page.json")])
+    assert (again.exit_code, again.stdout.strip()) == (0, "imported 0, duplicates 4, rejected 0")
+
+
+def test_cli_exits_1_when_some_records_are_rejected(cli_db):
+    result = runner.invoke(app, ["ingest", str(DATA / "mixed.mbox")])
+    assert result.exit_code == 1
+    assert result.stdout.strip() == "imported 3, duplicates 0, rejected 1"
+    assert result.stderr.startswith(f"rejected {DATA / 'mixed.mbox'} message 2 (line 11): not an")
+
+
+def test_cli_exits_2_with_one_line_when_a_path_does_not_exist(cli_db, tmp_path):
+    result = runner.invoke(app, ["ingest", str(tmp_path / "missing.mbox")])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: no such file or folder: {tmp_path / 'missing.mbox'}\n"
+    assert "Traceback" not in result.output
+
+
+def test_sqlite_page_cache_is_restored_after_an_import(eng):
+    if eng.dialect.name != "sqlite":
+        pytest.skip("a SQLite pragma")
+    with eng.connect() as conn:
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    ingest_paths(eng, [DATA / "tweets_page.json"], now=NOW)
+    with eng.connect() as conn:
+        after = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    assert after == before != pipeline.SQLITE_CACHE_KIB

@@ -1,0 +1,391 @@
+"""Page tests (AppTest) for the app shell, the morning review, messages and admin pages.
+
+Each test runs the real entry point `dashboard/app.py` against its own database (a temp SQLite
+file, or a separate PostgreSQL database next to TEST_POSTGRES_URL), signs a user in through
+the `auth_user_id` session key (server-side state, the same key the sign-in form sets), and
+after each click asserts on the database, not only on the screen.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import streamlit as st
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from db.auth import create_user
+from db.models import Comment, Event, Forward, Item, Message, Quarantine, Role, Setting, User
+from tests.factories import NOW, make_message
+
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+PASSWORD = "correct horse battery"
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "").strip()
+
+
+def user(s: Session, role: str, *, email: str | None = None, name: str | None = None, team=None):
+    """Create a user of `role` with the test password."""
+    return create_user(
+        s,
+        email=email or f"{role}@example.com",
+        name=name or f"{role.title()} Person",
+        role=role,
+        team=team,
+        password=PASSWORD,
+        now=NOW,
+    )
+
+
+def app(as_user: User | None = None, page: str | None = None, check=True, **query) -> AppTest:
+    """Run the app (optionally signed in as `as_user`, on `page`) and return the AppTest.
+
+    `check` asserts the page raised nothing (off where the page belongs to another helper).
+    """
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if as_user is not None:
+        at.session_state["auth_user_id"] = as_user.id
+    at.query_params.update(query)
+    at.run()
+    if page:
+        at.switch_page(f"app_pages/{page}.py").run()
+    assert not (check and at.exception), at.exception
+    return at
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+# --- sign-in --------------------------------------------------------------------------------
+
+
+def test_anonymous_visitor_gets_the_sign_in_page_and_the_public_log(db):
+    at = app()
+    assert texts(at.title) == ["Sign in"]
+    at.switch_page("app_pages/changes.py").run()
+    assert "Sign in to see this page." not in texts(at.info)  # the public page itself ran
+    assert "login_email" not in [w.key for w in at.text_input]
+    assert "auth_user_id" not in at.session_state
+
+
+def test_a_fresh_database_says_how_to_create_the_first_user(db):
+    at = app()
+    assert any("feedbackloop user add" in i for i in texts(at.info))
+    user(db, Role.ADMIN)
+    st.cache_data.clear()
+    assert not any("feedbackloop user add" in i for i in texts(app().info))
+
+
+def sign_in(at: AppTest, email: str, password: str) -> AppTest:
+    at.text_input(key="login_email").input(email)
+    at.text_input(key="login_password").input(password)
+    at.button(key="login_go").click().run()
+    return at
+
+
+def test_sign_in_with_the_right_password_opens_the_roles_start_page(db):
+    ceo = user(db, Role.EXECUTIVE)
+    at = sign_in(app(), "EXECUTIVE@example.com", PASSWORD)
+    assert at.session_state["auth_user_id"] == ceo.id
+    assert texts(at.title) == ["Morning review"]
+
+
+def test_sign_in_with_a_wrong_password_shows_the_domain_message(db):
+    user(db, Role.EXECUTIVE)
+    at = sign_in(app(), "executive@example.com", "not the password")
+    assert texts(at.error) == ["Wrong email or password."]
+    assert "auth_user_id" not in at.session_state
+
+
+def test_anonymous_deep_link_asks_to_sign_in_and_then_shows_the_page(db):
+    user(db, Role.EXECUTIVE)
+    at = app(page="messages")
+    assert "Sign in to see this page." in texts(at.info)
+    at = sign_in(at, "executive@example.com", PASSWORD)
+    assert texts(at.title) == ["Messages"]
+    assert not at.warning
+
+
+def test_a_deactivated_user_is_signed_out_on_the_next_run(db):
+    manager = user(db, Role.MANAGER)
+    at = app(manager, page="inbox", check=False)
+    assert at.session_state["auth_user_id"] == manager.id
+    db.exec(sa.update(User).where(User.id == manager.id).values(is_active=False))
+    db.commit()
+    at.run()
+    assert "auth_user_id" not in at.session_state
+    assert "Sign in to see this page." in texts(at.info)
+
+
+def test_sign_out_forgets_the_user(db):
+    at = app(user(db, Role.STAFF), check=False)
+    at.button(key="app_signout").click().run()
+    assert "auth_user_id" not in at.session_state
+
+
+# --- navigation per role --------------------------------------------------------------------
+
+PAGE_FILES = ["review", "inbox", "items", "item", "insights", "messages", "admin", "changes"]
+ALLOWED = {
+    Role.STAFF: {"changes", "items"},
+    Role.MANAGER: {"inbox", "items", "item", "insights", "changes"},
+    Role.EXECUTIVE: {"review", "inbox", "items", "item", "insights", "messages", "changes"},
+    Role.ADMIN: {"admin", "messages", "changes"},
+}
+NOT_AVAILABLE = "This page is not available for your role."
+
+
+@pytest.mark.parametrize("role", list(ALLOWED))
+def test_each_role_reaches_exactly_its_pages(db, role):
+    me = user(db, role)
+    at = app(me, check=False)
+    for page in PAGE_FILES:
+        at.switch_page(f"app_pages/{page}.py").run()
+        refused = NOT_AVAILABLE in texts(at.warning)
+        assert refused == (page not in ALLOWED[role]), (role, page)
+
+
+def test_staff_cannot_open_the_morning_review_by_url(db):
+    make_message(db, body="Screen went black", score=90, reasons=["reach: 8.9M followers"])
+    at = app(user(db, Role.STAFF), page="review", check=False)
+    assert NOT_AVAILABLE in texts(at.warning)
+    assert not at.text and not at.date_input  # the page itself never ran
+
+
+def test_staff_cannot_open_an_item_by_deep_link(db):
+    at = app(user(db, Role.STAFF), page="item", check=False, item="1")
+    assert NOT_AVAILABLE in texts(at.warning)
+    assert texts(at.title) == ["Item"]
+
+
+# --- morning review -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def feed(db):
+    """An executive, a manager, an open item, and two notable messages of NOW's day."""
+    ceo = user(db, Role.EXECUTIVE, name="Erin Cole")
+    mara = user(db, Role.MANAGER, name="Mara Lind", team="Charging")
+    black = make_message(
+        db,
+        body="Help! My screen went black <script>alert(1)</script> ![x](http://evil.test/a.png)",
+        subject="Screen went black",
+        score=95.0,
+        reasons=["reach: 8.9M followers"],
+        received_at=NOW - timedelta(hours=1),
+    )
+    parking = make_message(
+        db,
+        body="Cars parked at the chargers again, nobody moves them.",
+        subject="Charging stalls used as parking",
+        score=60.0,
+        reasons=["churn risk"],
+        received_at=NOW - timedelta(hours=2),
+    )
+    item = Item(title="Stall etiquette", created_by_id=ceo.id, created_at=NOW, updated_at=NOW)
+    db.add(item)
+    db.commit()
+    return dict(ceo=ceo, mara=mara, black=black, parking=parking, item=item)
+
+
+def review(feed) -> AppTest:
+    at = app(feed["ceo"], page="review")
+    at.date_input(key="review_day").set_value(NOW.date()).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_action(at: AppTest, message: Message, label: str) -> str:
+    """Pick one action on the card led by `message`, as a click would; return the card key."""
+    key = f"review_{message.id}"
+    at.button_group(key=f"{key}_action").set_value(label).run()
+    assert not at.exception, at.exception
+    return key
+
+
+def submit(at: AppTest, button_key: str) -> AppTest:
+    at.button(key=button_key).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_review_page_shows_each_card_with_inert_text(feed):
+    at = review(feed)
+    bodies = texts(at.text)
+    assert any("<script>alert(1)</script>" in b for b in bodies)
+    assert any("Cars parked at the chargers" in b for b in bodies)
+    assert not any("evil.test" in m for m in texts(at.markdown))
+
+
+def test_forward_from_a_card_records_the_forward_and_triage(feed, db):
+    at = review(feed)
+    key = open_action(at, feed["black"], "Forward")
+    at.selectbox(key=f"{key}_fwd_to").set_value(feed["mara"].id)
+    submit(at, f"{key}_fwd_go")
+    fwd = db.exec(select(Forward)).one()
+    assert (fwd.recipient_id, fwd.note, fwd.message_id) == (feed["mara"].id, "?", feed["black"].id)
+    db.expire_all()
+    assert db.get(Message, feed["black"].id).triage == "forwarded"
+
+
+def test_comment_from_a_card_is_stored(feed, db):
+    at = review(feed)
+    key = open_action(at, feed["parking"], "Comment")
+    at.text_area(key=f"{key}_cmt_body").input("Who owns chargers?")
+    submit(at, f"{key}_cmt_go")
+    comment = db.exec(select(Comment)).one()
+    assert (comment.body, comment.message_id) == ("Who owns chargers?", feed["parking"].id)
+    assert f"{key}_cmt_body" not in [w.key for w in at.text_area]  # the form folded away
+
+
+def test_new_item_from_a_card_links_the_message(feed, db):
+    at = review(feed)
+    key = open_action(at, feed["parking"], "New item")
+    assert at.text_input(key=f"{key}_new_title").value == "Charging stalls used as parking"
+    submit(at, f"{key}_new_go")
+    item = db.exec(select(Item).where(Item.title == "Charging stalls used as parking")).one()
+    db.expire_all()
+    assert db.get(Message, feed["parking"].id).item_id == item.id
+
+
+def test_add_to_item_from_a_card_links_the_message(feed, db):
+    at = review(feed)
+    key = open_action(at, feed["parking"], "Add to item")
+    at.selectbox(key=f"{key}_add_item").set_value(feed["item"].id)
+    submit(at, f"{key}_add_go")
+    db.expire_all()
+    assert db.get(Message, feed["parking"].id).item_id == feed["item"].id
+
+
+def test_dismiss_from_a_card_removes_it_from_the_feed(feed, db):
+    at = review(feed)
+    key = open_action(at, feed["parking"], "Dismiss")
+    at.text_input(key=f"{key}_dis_reason").input("Already answered")
+    submit(at, f"{key}_dis_go")
+    db.expire_all()
+    assert db.get(Message, feed["parking"].id).triage == "dismissed"
+    assert not any("Cars parked at the chargers" in b for b in texts(at.text))
+
+
+def test_dismiss_without_a_reason_shows_the_domain_error(feed, db):
+    at = review(feed)
+    key = open_action(at, feed["parking"], "Dismiss")
+    submit(at, f"{key}_dis_go")
+    assert at.error
+    db.expire_all()
+    assert db.get(Message, feed["parking"].id).triage == "new"
+
+
+def test_mark_reviewed_records_a_review_event_per_message(feed, db):
+    at = review(feed)
+    at.button(key="review_done").click().run()
+    actions = db.exec(select(Event.entity_id).where(Event.action == "reviewed")).all()
+    assert sorted(actions) == sorted([feed["black"].id, feed["parking"].id])
+
+
+def test_empty_feed_says_the_inbox_is_clear(db):
+    at = app(user(db, Role.EXECUTIVE), page="review")
+    assert any("clear" in i for i in texts(at.info))
+
+
+# --- messages -------------------------------------------------------------------------------
+
+
+def test_messages_page_filters_by_channel_and_day(db):
+    make_message(db, body="An email today", channel="email", received_at=NOW)
+    make_message(db, body="A post today", channel="tweet", received_at=NOW)
+    make_message(
+        db, body="Body", subject="Hi", channel="email", received_at=NOW - timedelta(days=9)
+    )
+    make_message(db, body="An old email", channel="email", received_at=NOW - timedelta(days=3))
+    at = app(user(db, Role.EXECUTIVE), page="messages")
+    shown = list(at.dataframe[0].value["Message"])
+    assert shown == ["A post today", "An email today", "An old email", "Hi — Body"]
+    at.button_group(key="messages_channel").set_value("Email").run()
+    assert sorted(at.dataframe[0].value["Message"]) == [
+        "An email today",
+        "An old email",
+        "Hi — Body",
+    ]
+    at.date_input(key="messages_day").set_value(NOW.date()).run()
+    assert list(at.dataframe[0].value["Message"]) == ["An email today"]
+
+
+# --- admin ----------------------------------------------------------------------------------
+
+
+def admin_app(db) -> tuple[AppTest, User]:
+    admin = user(db, Role.ADMIN)
+    return app(admin, page="admin"), admin
+
+
+def test_admin_adds_a_user(db):
+    at, _ = admin_app(db)
+    at.text_input(key="admin_new_name").input("Mara Lind")
+    at.text_input(key="admin_new_email").input("mara@example.com")
+    at.selectbox(key="admin_new_role").set_value("manager")
+    at.text_input(key="admin_new_password").input(PASSWORD)
+    at.button(key="admin_add_go").click().run()
+    added = db.exec(select(User).where(User.email == "mara@example.com")).one()
+    assert (added.name, added.role) == ("Mara Lind", "manager")
+
+
+def test_admin_deactivates_a_user(db):
+    staff = user(db, Role.STAFF)
+    at, _ = admin_app(db)
+    at.selectbox(key="admin_deactivate_id").set_value(staff.id)
+    at.button(key="admin_deactivate_go").click().run()
+    db.expire_all()
+    assert db.get(User, staff.id).is_active is False
+
+
+def test_admin_saves_settings(db):
+    at, _ = admin_app(db)
+    at.text_area(key="admin_set_own_handles").input("@AcmeCars\nacme_help")
+    at.number_input(key="admin_set_sla").set_value(2)
+    at.button(key="admin_settings_go").click().run()
+    stored = dict(db.exec(select(Setting.key, Setting.value)).all())
+    assert stored == {"own_handles": ["acme_help", "acmecars"], "sla_ack_business_days": 2}
+
+
+def test_admin_lists_quarantine_with_a_download_of_the_raw_bytes(db):
+    db.add(Quarantine(source="bad.json", reason="invalid JSON at line 3", raw=b"{oops"))
+    db.commit()
+    at, _ = admin_app(db)
+    assert list(at.dataframe[1].value["reason"]) == ["invalid JSON at line 3"]
+    assert at.get("download_button")
+
+
+def test_admin_imports_an_uploaded_file(db):
+    tweets = (
+        b'{"data": [{"id": "1850000000000000001", "text": "My screen went black",'
+        b' "author_id": "42", "created_at": "2026-11-20T07:00:00.000Z"}],'
+        b' "includes": {"users": [{"id": "42", "username": "kim", "name": "Kim"}]}}'
+    )
+    at, _ = admin_app(db)
+    at.file_uploader(key="admin_upload").upload("tweets.json", tweets, "application/json").run()
+    at.button(key="admin_import_go").click().run()
+    assert not at.exception, at.exception
+    assert db.exec(select(Message.external_id)).all() == ["1850000000000000001"]
+    assert [m.value for m in at.metric][:1] == ["1"]
+
+
+def test_mark_reviewed_turns_on_since_my_last_review(feed, db):
+    at = review(feed)
+    assert at.toggle(key="review_since").disabled
+    at.button(key="review_done").click().run()
+    assert not at.toggle(key="review_since").disabled
+    assert any("your last review: just now" in c for c in texts(at.caption))
+
+
+def test_escape_md_leaves_no_markup_and_breaks_autolinks():
+    from dashboard.ui import escape_md
+
+    out = escape_md("![x](http://a.example) www.b.example c@d.example <b>")
+    plain = out.replace("\u2060", "")
+    assert "www." not in out and "@d" not in out and "://" not in out
+    assert plain.replace("\\", "") == "![x](http://a.example) www.b.example c@d.example <b>"

@@ -1,0 +1,225 @@
+"""Page tests (AppTest) for the Items board, the Item page and the Inbox: what each role sees,
+and that each click changes the database as expected (asserted on the database)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from db import workflow as wf
+from db.models import Comment, Forward, Item, ItemStatus
+from tests.factories import NOW, make_message
+from tests.journeys import cast, item_in, new_item
+
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "").strip()
+S = ItemStatus
+
+
+@pytest.fixture
+def c(db):
+    return cast(db)
+
+
+def open_page(user, page: str, **query) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.session_state["auth_user_id"] = user.id
+    at.run()
+    at.query_params.update({k: str(v) for k, v in query.items()})
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def fresh(db, item_id) -> Item:
+    db.expire_all()
+    return db.get(Item, item_id)
+
+
+def badges(at) -> list[str]:
+    return [m.value for m in at.markdown if "-badge[" in m.value]
+
+
+def shown(at) -> str:
+    parts = [e.value for e in (*at.title, *at.caption, *at.markdown, *at.text, *at.warning)]
+    return "\n".join(str(p) for p in parts)
+
+
+# --- Items board ---------------------------------------------------------------------------
+
+
+def test_executive_board_shows_columns_badges_and_links(db, c):
+    unowned = new_item(db, c)
+    item_in(db, c, S.SHIPPED, owner=c.mara)
+    at = open_page(c.ceo, "items")
+    heads = [m.value.removeprefix("##### ") for m in at.markdown if m.value.startswith("#####")]
+    assert heads[:4] == ["New · 1", "Acknowledged · 0", "In progress · 0", "Shipped · 1"]
+    assert ":orange-badge[:material/person_off: Unowned]" in badges(at)
+    links = [p.proto.label for p in at.get("page_link")]
+    assert f"Open #{unowned.id}" in links
+    assert "**Charging stalls used as parking**" in [m.value for m in at.markdown]
+
+
+def test_board_filter_by_owner_shows_only_their_items(db, c):
+    new_item(db, c)
+    mine = item_in(db, c, S.ACKNOWLEDGED, owner=c.laura)
+    at = open_page(c.ceo, "items")
+    at.selectbox(key="items_owner").set_value(c.laura.id).run()
+    links = [p.proto.label for p in at.get("page_link")]
+    assert links == [f"Open #{mine.id}"]
+
+
+def test_staff_sees_status_but_no_link_and_cannot_open_an_item_by_url(db, c):
+    item = new_item(db, c)
+    board = open_page(c.sam, "items")
+    assert "##### New · 1" in [m.value for m in board.markdown]
+    assert not [p for p in board.get("page_link") if "Open" in p.proto.label]
+    at = open_page(c.sam, "item", item=item.id)
+    assert "This page is not available for your role." in shown(at)
+    assert "Charging stalls" not in shown(at)
+
+
+# --- Item page -----------------------------------------------------------------------------
+
+
+def test_item_page_shows_messages_as_text_timeline_and_elapsed_days(db, c):
+    item = new_item(db, c)
+    at = open_page(c.mara, "item", item=item.id)
+    assert at.title[0].value == f"#{item.id} Charging stalls used as parking"
+    days = (datetime.now(UTC) - item.first_signal_at).days  # the page counts to the wall clock
+    assert f"{days} days since the first complaint" in shown(at)
+    assert "Cars parked at chargers 0" in [t.value for t in at.text]
+    frame = at.dataframe[0].value
+    assert list(frame["What"])[0].startswith("created item")
+    assert set(frame["Who"]) == {"Erin Cole"}
+
+
+def test_owner_takes_ownership_starts_and_ships_through_the_page(db, c):
+    item = new_item(db, c, owner=c.mara)
+    at = open_page(c.mara, "item", item=item.id)
+    at.button(key="item_step_acknowledge").click().run()
+    assert fresh(db, item.id).status == S.ACKNOWLEDGED
+    at.button(key="item_step_start").click().run()
+    assert fresh(db, item.id).status == S.IN_PROGRESS
+    at.text_input(key="item_ship_public_title").input("Idle fee at chargers")
+    at.text_area(key="item_ship_public_text").input("An idle fee after the charge completes.")
+    at.button(key="item_go_ship").click().run()
+    got = fresh(db, item.id)
+    assert (got.status, got.public_title) == (S.SHIPPED, "Idle fee at chargers")
+
+
+def test_ship_without_public_text_shows_the_error_and_changes_nothing(db, c):
+    item = item_in(db, c, S.IN_PROGRESS)
+    at = open_page(c.mara, "item", item=item.id)
+    at.button(key="item_go_ship").click().run()
+    assert "public" in at.error[0].value
+    assert fresh(db, item.id).status == S.IN_PROGRESS
+
+
+def test_manager_cannot_ship_someone_elses_item_from_the_page(db, c):
+    item = item_in(db, c, S.IN_PROGRESS, owner=c.laura)
+    at = open_page(c.mara, "item", item=item.id)
+    keys = {b.key for b in at.button}
+    assert "item_go_ship" not in keys and "item_step_start" not in keys
+    assert "No next step is yours to take on this item." in shown(at)
+    assert fresh(db, item.id).status == S.IN_PROGRESS
+
+
+def test_executive_declines_with_reason_and_public_wording(db, c):
+    item = item_in(db, c, S.ACKNOWLEDGED)
+    at = open_page(c.ceo, "item", item=item.id)
+    at.text_area(key="item_decline_reason").input("Not viable")
+    at.text_area(key="item_decline_public_text").input("We're sorry to lose your business")
+    at.button(key="item_go_decline").click().run()
+    got = fresh(db, item.id)
+    assert (got.status, got.decline_reason) == (S.DECLINED, "Not viable")
+
+
+def test_comment_from_the_item_page_is_stored(db, c):
+    item = new_item(db, c)
+    at = open_page(c.mara, "item", item=item.id)
+    at.text_area(key="item_comment_body").input("Looking into it @laura.finch")
+    at.button(key="item_comment_go").click().run()
+    row = db.exec(select(Comment).where(Comment.item_id == item.id)).one()
+    assert (row.author_id, row.body, row.mentions) == (
+        c.mara.id,
+        "Looking into it @laura.finch",
+        [c.laura.id],
+    )
+
+
+def test_a_change_by_someone_else_surfaces_as_a_conflict(db, c):
+    item = item_in(db, c, S.ACKNOWLEDGED)
+    at = open_page(c.mara, "item", item=item.id)
+    wf.update_item(
+        db,
+        item.id,
+        changes={"fix_plan": "Idle fee"},
+        actor=c.ceo,
+        expected_version=item.version,
+        now=NOW,
+    )
+    at.button(key="item_step_start").click().run()
+    assert at.error[0].value.startswith("This item changed since you opened it (by Erin Cole")
+    assert fresh(db, item.id).status == S.ACKNOWLEDGED
+
+
+# --- Inbox ---------------------------------------------------------------------------------
+
+
+def test_inbox_shows_forward_note_and_acknowledge_takes_ownership(db, c):
+    item = new_item(db, c)
+    wf.forward(
+        db, item_id=item.id, to_user_id=c.mara.id, note="?", respond_by=None, actor=c.ceo, now=NOW
+    )
+    at = open_page(c.mara, "inbox")
+    assert "Note: ?" in [t.value for t in at.text]
+    assert "from Erin Cole" in shown(at)
+    ack = next(b for b in at.button if b.key.endswith("_ack"))
+    ack.click().run()
+    got = fresh(db, item.id)
+    assert (got.status, got.owner_id) == (S.ACKNOWLEDGED, c.mara.id)
+    assert db.exec(select(Forward)).one().acknowledged_at is not None
+
+
+def test_inbox_acknowledges_a_forwarded_message(db, c):
+    msg = make_message(db, subject="Bins missed again")
+    wf.forward(
+        db,
+        message_ids=[msg.id],
+        to_user_id=c.laura.id,
+        note="?",
+        respond_by=None,
+        actor=c.ceo,
+        now=NOW,
+    )
+    at = open_page(c.laura, "inbox")
+    assert "Bins missed again" in shown(at)
+    next(b for b in at.button if b.key.endswith("_ack")).click().run()
+    db.expire_all()
+    assert db.exec(select(Forward)).one().acknowledged_at is not None
+
+
+def test_inbox_puts_overdue_first_and_is_empty_for_others(db, c):
+    item_in(db, c, S.ACKNOWLEDGED, owner=c.mara)
+    msg = make_message(db, subject="Late one")
+    wf.forward(
+        db,
+        message_ids=[msg.id],
+        to_user_id=c.mara.id,
+        note="?",
+        respond_by=NOW + timedelta(hours=1),
+        actor=c.ceo,
+        now=NOW,
+    )
+    # respond-by is in the past of the wall clock the page runs on: overdue
+    at = open_page(c.mara, "inbox")
+    assert badges(at) == [":red-badge[:material/alarm: Overdue]"]
+    assert at.markdown[0].value == "**Late one**"
+    empty = open_page(c.laura, "inbox")
+    assert "Nothing is waiting for you" in empty.info[0].value
