@@ -10,9 +10,12 @@ which checks the acting user's permission again.
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from dashboard import data, ui
+from db import signins
 from db.errors import DomainError
 from db.models import utcnow
 
@@ -133,11 +136,29 @@ def _account_box(me: data.CurrentUser | None) -> None:
         st.button("Sign out", icon=":material/logout:", on_click=data.sign_out, key="app_signout")
 
 
+def _write_cookie(value: str | None) -> None:
+    """Write (or, for "", delete) the remembered sign-in cookie in this browser.
+
+    Streamlit cannot set cookies from the server, so a line of our own JavaScript does; the
+    value is a token of URL-safe characters made by `db.signins`, never user input."""
+    if value is None or not re.fullmatch(r"[A-Za-z0-9_-]*", value):
+        return
+    age = signins.REMEMBER_DAYS * 86400 if value else 0
+    script = (
+        "<script>document.cookie = "
+        f"'{signins.COOKIE}={value}; Path=/; Max-Age={age}; SameSite=Strict'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>"
+    )
+    with st.sidebar:
+        st.html(script, unsafe_allow_javascript=True)
+
+
 STYLE = "<style>[data-testid='stMainBlockContainer'] {padding-top: 2.5rem}</style>"
 
 st.set_page_config(page_title="Feedback Loop", page_icon=":material/sync_alt:", layout="wide")
 st.html(STYLE)  # our own constant CSS: less empty space above each page's title
 _me = data.refresh_user()
+_write_cookie(data.take_cookie())
 _role = _me.role if _me else None
 _pages = _build_pages(_role)
 _page = st.navigation(list(_pages.values()))

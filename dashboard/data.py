@@ -5,7 +5,8 @@ upgraded once per URL, so a fresh database works). Cached readers return plain v
 DataFrames — never ORM objects — and nothing user-specific, because every user shares the
 cache. Call `clear_caches()` after a write. The signed-in user lives in `st.session_state` as
 an id (`auth_user_id`) and is re-read from the database on every run, so a deactivated user is
-signed out at their next click.
+signed out at their next click; a remembered sign-in (`db.signins`, a cookie) restores it after
+a reload.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from db import schema
+from db import schema, signins
 from db.engine import database_url, make_engine
 from db.models import Event, Item, ItemStatus, Quarantine, Role, User, utcnow
 
 USER_ID_KEY = "auth_user_id"
+TOKEN_KEY = "auth_token"  # this browser's remembered sign-in (see db.signins)
+COOKIE_KEY = "auth_cookie"  # a cookie value to write in the browser on the next run
+RESUMED_KEY = "auth_resumed"  # the cookie was looked at in this session already
 OPEN_STATUSES = (ItemStatus.NEW, ItemStatus.ACKNOWLEDGED, ItemStatus.IN_PROGRESS)
 
 
@@ -101,22 +105,55 @@ def _as_current(user: User) -> CurrentUser:
     )
 
 
-def sign_in(user: User) -> CurrentUser:
-    """Remember `user` (already authenticated by `db.auth`) as signed in."""
+def sign_in(user: User, *, remember: bool = True) -> CurrentUser:
+    """Remember `user` (already authenticated by `db.auth`) as signed in; with `remember`,
+    also in this browser (a cookie written on the next run), so a reload keeps them in."""
     st.session_state[USER_ID_KEY] = user.id
     st.session_state["auth_user"] = _as_current(user)
+    if remember:
+        with session() as s:
+            token = signins.remember(s, user, now=utcnow())
+        st.session_state[TOKEN_KEY] = st.session_state[COOKIE_KEY] = token
     return st.session_state["auth_user"]
 
 
 def sign_out() -> None:
-    """Forget the signed-in user."""
+    """Forget the signed-in user, here and in this browser's remembered sign-in."""
+    token = st.session_state.pop(TOKEN_KEY, None)
+    if token:
+        with session() as s:
+            signins.forget(s, token)
+        st.session_state[COOKIE_KEY] = ""  # clear the cookie on the next run
+    st.session_state[RESUMED_KEY] = True  # never resume from the old cookie in this session
     st.session_state.pop(USER_ID_KEY, None)
     st.session_state.pop("auth_user", None)
 
 
+def _resume() -> int | None:
+    """Sign in from this browser's remembered sign-in cookie, once per session."""
+    if st.session_state.get(RESUMED_KEY):
+        return None
+    st.session_state[RESUMED_KEY] = True
+    token = st.context.cookies.get(signins.COOKIE)
+    if not isinstance(token, str) or not token:
+        return None
+    with session() as s:
+        user = signins.resume(s, token, now=utcnow())
+    if user is None:
+        st.session_state[COOKIE_KEY] = ""  # expired or revoked: drop the cookie
+        return None
+    st.session_state[USER_ID_KEY], st.session_state[TOKEN_KEY] = user.id, token
+    return user.id
+
+
+def take_cookie() -> str | None:
+    """Return the cookie value to write in the browser ("" = delete), once, or None."""
+    return st.session_state.pop(COOKIE_KEY, None)
+
+
 def refresh_user() -> CurrentUser | None:
     """Re-read the signed-in user from the database; sign out if gone or deactivated."""
-    user_id = st.session_state.get(USER_ID_KEY)
+    user_id = st.session_state.get(USER_ID_KEY) or _resume()
     if user_id is None:
         st.session_state.pop("auth_user", None)
         return None

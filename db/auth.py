@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from db import signins
 from db.errors import Conflict, InvalidInput, PermissionDenied
 from db.models import Event, Role, User
 
@@ -152,6 +153,7 @@ def set_password(session: Session, user_id: int, *, password: str, actor: Any, n
     user.password_hash = hash_password(_check_password(password))
     user.failed_logins, user.locked_until = 0, None
     session.add(user)
+    signins.forget_user(session, user.id)  # a new password signs out every other browser
     event = Event(at=now, actor_id=actor.id, entity="user", entity_id=user.id, action="updated")
     event.data = {"fields": ["password"]}
     session.add(event)

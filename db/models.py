@@ -137,6 +137,17 @@ class User(_Table, table=True):
     created_at: datetime = _created()
 
 
+class SignIn(_Table, table=True):
+    """A remembered browser sign-in: only the SHA-256 of its cookie token is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _created()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    last_used_at: datetime | None = _ts()
+
+
 class Contact(_Table, table=True):
     """A customer, known by email address and/or social handle (lowercase, no '@')."""
 
@@ -239,6 +250,49 @@ class MessageDay(_Table, table=True):
     notable: int = Field(default=0)  # score >= 5 and not noise
 
 
+class ItemFact(_Table, table=True):
+    """Per-item facts behind Insights, kept by `db.itemrollup` after every item Event."""
+
+    __tablename__ = "item_fact"
+    __table_args__ = (
+        # covers the lead times of items shipped in a period
+        sa.Index("ix_item_fact_shipped", "shipped_at", "team", "channels", "lead_days", "status"),
+    )
+
+    item_id: int = Field(primary_key=True, foreign_key="item.id")
+    team: str = Field(default="", max_length=100)  # "" for no team
+    channels: int = Field(default=0)  # bit mask of linked messages' channels (email 1, tweet 2)
+    status: str = Field(max_length=20)
+    first_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # first complaint
+    shipped_at: datetime | None = _ts()  # last ship Event
+    lead_days: float | None = None  # first complaint → last ship
+    links: list[list[Any]] = _json(list)  # linked messages as [day, channel, count]
+
+
+class ItemDay(_Table, table=True):
+    """Net moves of items into each state per day, team and channel mask (`db.itemrollup`)."""
+
+    __tablename__ = "item_day"
+
+    day: date = Field(primary_key=True)
+    team: str = Field(primary_key=True, max_length=100)
+    channels: int = Field(primary_key=True)
+    state: str = Field(primary_key=True, max_length=20)
+    items: int = Field(default=0)
+
+
+class LinkDay(_Table, table=True):
+    """Linked messages per received day and channel, by their item's team and state."""
+
+    __tablename__ = "link_day"
+
+    day: date = Field(primary_key=True)
+    channel: str = Field(primary_key=True, max_length=10)
+    team: str = Field(primary_key=True, max_length=100)
+    status: str = Field(primary_key=True, max_length=20)
+    messages: int = Field(default=0)
+
+
 class Item(_Table, table=True):
     """An improvement item with its two tracks: the fix for everyone, and making it right."""
 
@@ -295,6 +349,8 @@ class Outreach(_Table, table=True):
 class Forward(_Table, table=True):
     __table_args__ = (
         sa.Index("ix_forward_inbox", "recipient_id", "acknowledged_at", "respond_by"),
+        # covers Insights' hours to acknowledge (forwards acknowledged in a period)
+        sa.Index("ix_forward_acked", "acknowledged_at", "created_at", "recipient_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -3,6 +3,8 @@ page, Admin and Items. Screenshots go to tests/artifacts/ (look at them)."""
 
 from __future__ import annotations
 
+from tests.browser.conftest import USERS
+
 NOT_AVAILABLE = "This page is not available for your role."
 
 
@@ -46,3 +48,20 @@ def test_executive_items_page_renders(app):
     app.sign_in("ceo")
     app.nav("Items")
     app.shot("screen-items")
+
+
+def test_a_reload_keeps_the_user_signed_in_until_they_sign_out(app):
+    app.sign_in("ceo")
+    signed_in = f"Signed in as {USERS['ceo'][1]}"
+    app.open("items")  # a reload at another address, as a bookmark or a typed URL would
+    app.tab.get_by_text(signed_in).wait_for()
+    app.tab.get_by_test_id("stHeading").filter(has_text="Items").first.wait_for()
+    cookies = {c["name"]: c for c in app.tab.context.cookies()}
+    assert cookies["fl_session"]["sameSite"] == "Strict"
+
+    app.tab.get_by_role("button", name="Sign out").click()
+    app.wait()
+    app.open("items")
+    app.tab.get_by_role("button", name="Sign in").wait_for()
+    assert app.tab.get_by_text(signed_in).count() == 0
+    assert "fl_session" not in {c["name"] for c in app.tab.context.cookies()}

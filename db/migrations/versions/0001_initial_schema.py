@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 17:05:16.821405
+Create Date: 2026-11-22 18:03:35.678375
 """
 
 from collections.abc import Sequence
@@ -158,6 +158,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_item_shipped_at'), ['shipped_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_item_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_item_team'), ['team'], unique=False)
+
+    op.create_table('signin',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', db.models.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_hash')
+    )
+    with op.batch_alter_table('signin', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_signin_user_id'), ['user_id'], unique=False)
 
     op.create_table('theme',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -324,6 +338,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_theme_item_id'))
 
     op.drop_table('theme')
+    with op.batch_alter_table('signin', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_signin_user_id'))
+
+    op.drop_table('signin')
     with op.batch_alter_table('item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_item_team'))
         batch_op.drop_index(batch_op.f('ix_item_status'))
