@@ -1,4 +1,9 @@
-"""The `feedbackloop` command. Thin: parses arguments, calls one domain function, prints.
+"""The `feedbackloop` entry point: a small dispatcher in front of the Typer app (db/commands.py).
+
+A plain `feedbackloop feed [--date D] [--limit N] [--json]` runs straight from db.feedcli:
+importing Typer, click and rich costs about as much as the feed query itself, and DESIGN §6
+gives the whole command one second. Every other command line, `--help` and anything the quick
+parser is unsure of go to Typer, which owns the help texts and the usage errors.
 
 Exit codes: 0 success; 1 the command ran but some input was rejected; 2 usage or configuration
 error. Errors are one clear line on stderr, never a traceback.
@@ -7,233 +12,31 @@ error. Errors are one clear line on stderr, never a traceback.
 from __future__ import annotations
 
 import sys
-from datetime import UTC, date, datetime
-from pathlib import Path
-from typing import NoReturn
-
-import click
-import typer
-from rich.console import Console
-from typer.core import TyperGroup
-
-from db.errors import DomainError
-
-
-class _Group(TyperGroup):
-    """Turn domain errors from any command into one line on stderr and exit code 2."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except DomainError as e:
-            err.print(f"error: {e}", markup=False)
-            raise typer.Exit(2) from None
-
-
-app = typer.Typer(
-    cls=_Group,
-    help="Feedback Loop: the morning feed of notable customer emails and tweets.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-user_app = typer.Typer(cls=_Group, help="Manage users.", no_args_is_help=True)
-app.add_typer(user_app, name="user")
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    """Print one clear line on stderr and exit."""
-    err.print(f"error: {message}", markup=False)
-    raise typer.Exit(code)
-
-
-def _engine(*, upgrade: bool = True):
-    """Return an engine for DATABASE_URL, with the schema brought up to date."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from db.engine import database_url, make_engine
-    from db.schema import ensure_current
-
-    url = database_url()
-    try:
-        engine = make_engine(url)
-        if upgrade:
-            ensure_current(engine)
-    except (SQLAlchemyError, ValueError, ImportError) as e:
-        fail(f"cannot open database {_safe_url(url)}: {str(e).splitlines()[0]}")
-    return engine
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "(invalid DATABASE_URL)"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-@app.command()
-def init() -> None:
-    """Create or upgrade the database schema (Alembic)."""
-    from db.engine import database_url
-
-    _engine()
-    out.print(f"Schema is up to date in {_safe_url(database_url())}.")
-
-
-@app.command()
-def demo() -> None:
-    """Load the demo data in seeds/ (safe to run twice)."""
-    from seeds.loader import load_demo
-
-    engine = _engine()
-    load_demo(engine, now=_now(), console=out)
-
-
-@app.command()
-def ingest(
-    paths: list[Path] = typer.Argument(..., help="Files or folders to import."),
-) -> None:
-    """Import emails and tweets; format detected per file."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from db.ingest.pipeline import ingest_paths
-
-    for path in paths:
-        if not path.exists():
-            fail(f"no such file or folder: {path}")
-    engine = _engine()
-    try:
-        result = ingest_paths(engine, paths, now=_now(), progress=err.is_terminal, console=err)
-    except SQLAlchemyError as e:
-        fail(f"database error, work committed so far is kept: {str(e).splitlines()[0]}")
-    out.print(
-        f"imported {result.imported}, duplicates {result.duplicates}, rejected {result.rejected}"
-    )
-    if result.rejected or result.unreadable:
-        raise typer.Exit(1)
-
-
-@app.command()
-def feed(
-    day: str | None = typer.Option(None, "--date", help="Day to review, YYYY-MM-DD (UTC)."),
-    limit: int = typer.Option(20, "--limit", min=1, max=500, help="Number of cards."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
-) -> None:
-    """Show the ranked morning feed."""
-    from db.feedcli import print_feed
-
-    try:
-        the_day = date.fromisoformat(day) if day else None
-    except ValueError:
-        fail(f"--date must be YYYY-MM-DD, got {day!r}")
-    # reading needs no migration check: it keeps `feed` well under a second (print_feed says
-    # clearly when the schema is missing)
-    engine = _engine(upgrade=False)
-    print_feed(engine, day=the_day, limit=limit, as_json=as_json, now=_now(), console=out)
-
-
-@app.command()
-def rescore() -> None:
-    """Recompute scores and themes after weights or settings change."""
-    from db.enrich import rescore_all
-
-    n = rescore_all(_engine(), now=_now())
-    out.print(f"rescored {n} messages")
-
-
-@user_app.command("add")
-def user_add(
-    email: str = typer.Argument(..., help="Sign-in email address."),
-    name: str = typer.Option(..., "--name", help="Full name."),
-    role: str = typer.Option("staff", "--role", help="executive, manager, staff or admin."),
-    team: str | None = typer.Option(None, "--team", help="Team, e.g. Charging."),
-    password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="Read the password from standard input."
-    ),
-) -> None:
-    """Create a user; the password comes from a prompt or stdin, never an argument."""
-    from db.auth import create_user
-
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    from sqlmodel import Session
-
-    with Session(_engine()) as session:
-        user = create_user(
-            session, email=email, name=name, role=role, team=team, password=password, now=_now()
-        )
-        out.print(f"created {user.role} {user.email}")
-
-
-@app.command()
-def digest(send: bool = typer.Option(False, "--send", help="Queue and send the digests.")) -> None:
-    """Compose (and with --send, send) the daily digests."""
-    from db.notify import run_digest
-
-    run_digest(_engine(), now=_now(), send=send, console=out)
-
-
-@app.command()
-def worker(
-    once: bool = typer.Option(False, "--once", help="Run one round and exit."),
-    interval: int = typer.Option(60, "--interval", min=1, help="Seconds between rounds."),
-) -> None:
-    """Drain the outbox, run escalations and send digests, forever (or --once)."""
-    from db.notify import run_worker
-
-    run_worker(_engine(), once=once, interval=interval, console=out)
-
-
-@app.command()
-def changelog(
-    fmt: str = typer.Option("md", "--format", help="md, html, atom or json."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to a file."),
-) -> None:
-    """Export the public "What we changed" log."""
-    from db.changelog import render_changelog
-
-    if fmt not in ("md", "html", "atom", "json"):
-        fail(f"--format must be md, html, atom or json, got {fmt!r}")
-    text = render_changelog(_engine(), fmt=fmt, now=_now())
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-
-
-@app.command("export")
-def export_cmd(output: Path = typer.Argument(..., help="JSON file to write.")) -> None:
-    """Write a full JSON backup of the database."""
-    from db.backup import export_all
-
-    counts = export_all(_engine(), output)
-    out.print("exported " + ", ".join(f"{n} {t}" for t, n in counts.items()))
-
-
-@app.command("import")
-def import_cmd(source: Path = typer.Argument(..., help="JSON backup to restore.")) -> None:
-    """Restore a JSON backup into an empty database."""
-    from db.backup import import_all
-
-    counts = import_all(_engine(), source)
-    out.print("imported " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+from typing import Any
 
 
 def main() -> None:
-    """Entry point: run the app; Ctrl-C keeps what was committed."""
+    """Run `feedbackloop`; Ctrl-C keeps what was committed."""
     try:
-        app()
+        args = sys.argv[1:]
+        if args[:1] == ["feed"]:
+            from db.feedcli import plain_args, run
+
+            plain = plain_args(args[1:])
+            if plain is not None:
+                sys.exit(run(*plain))
+        from db.commands import main as typer_main
+
+        typer_main()
     except KeyboardInterrupt:
-        err.print("interrupted; work committed so far is kept")
+        sys.stderr.write("interrupted; work committed so far is kept\n")
         sys.exit(130)
+
+
+def __getattr__(name: str) -> Any:
+    """Give `db.cli.app` (the Typer app, as tests use it) without importing Typer up front."""
+    if name == "app":
+        from db.commands import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

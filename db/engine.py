@@ -2,6 +2,8 @@
 
 SQLite (a file in the working directory) is the zero-set-up default; PostgreSQL through psycopg 3
 is the path for teams that share one database between several app replicas and the worker.
+Imports beyond SQLAlchemy Core stay inside the functions that need them: `feedbackloop feed`
+imports this module and must start fast.
 """
 
 from __future__ import annotations
@@ -9,11 +11,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 DEFAULT_URL = "sqlite:///feedbackloop.db"
 
@@ -25,6 +30,16 @@ def database_url() -> str:
         # psycopg 3 is the driver we ship; plain URLs would ask for psycopg2.
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def safe_url(url: str) -> str:
+    """Return `url` fit to print: the password hidden, or a placeholder if it does not parse."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(invalid DATABASE_URL)"
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -53,5 +68,7 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """Yield a session that is closed afterwards (commits are the caller's, one per intent)."""
+    from sqlmodel import Session
+
     with Session(engine, expire_on_commit=False) as session:
         yield session

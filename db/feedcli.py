@@ -3,6 +3,11 @@
 JSON: an array, one object per card, with exactly the keys `rank`, `score`, `title`, `channel`,
 `reasons` (list of strings), `count`, `theme` (label or null) and `message_ids` (the members'
 external ids). Customer text goes into the table as plain text (rich markup is switched off).
+
+This module is also the fast path of the command (db/cli.py hands it plain `feed` arguments
+before Typer is imported): it loads SQLAlchemy Core and db.queries only, and rich only to print
+a table, so that `feed --json` over a million messages starts, queries and prints within the
+one-second target of DESIGN §6.
 """
 
 from __future__ import annotations
@@ -10,19 +15,18 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from db.errors import DomainError
 
-from db.errors import InvalidInput
-from db.queries import FeedCard, morning_feed
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlalchemy.engine import Engine
+
+    from db.queries import FeedCard
 
 JSON_KEYS = ("rank", "score", "title", "channel", "reasons", "count", "theme", "message_ids")
+DEFAULT_LIMIT, MAX_LIMIT = 20, 500
 
 
 def card_json(card: FeedCard) -> dict[str, Any]:
@@ -30,18 +34,59 @@ def card_json(card: FeedCard) -> dict[str, Any]:
     return {key: getattr(card, key) for key in JSON_KEYS}
 
 
-def _table(cards: list[FeedCard], day: date) -> Table:
-    table = Table(title=f"Morning feed · {day:%A %d %B %Y} (UTC)", show_lines=True)
-    table.add_column("#", justify="right")
-    table.add_column("Score", justify="right")
-    table.add_column("Card", overflow="fold", ratio=3)
-    table.add_column("Why", overflow="fold", ratio=3)
-    for c in cards:
-        where = c.channel if c.count == 1 else f"{c.channel} · {c.count} messages"
-        # Text, not str: customer words are never read as rich markup
-        table.add_row(str(c.rank), f"{c.score:.1f}", Text(f"{c.title}\n({where})"),
-                      Text("\n".join(c.reasons)))  # fmt: skip
-    return table
+def plain_args(argv: list[str]) -> tuple[str | None, int, bool] | None:
+    """Return (date, limit, json) for well-formed `feed` arguments, else None.
+
+    None sends the arguments to Typer, which owns `--help` and every usage error message; this
+    parser only has to recognise what is certainly valid.
+    """
+    day, limit, as_json = None, DEFAULT_LIMIT, False
+    args = iter(argv)
+    for arg in args:
+        if arg == "--json":
+            as_json = True
+            continue
+        name, eq, value = arg.partition("=")
+        if name not in ("--date", "--limit"):
+            return None
+        value = value if eq else next(args, None)
+        if value is None or value.startswith("-"):
+            return None
+        if name == "--date":
+            day = value
+        elif value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_LIMIT:
+            limit = int(value)
+        else:
+            return None
+    return day, limit, as_json
+
+
+def run(day: str | None, limit: int, as_json: bool) -> int:
+    """Print the feed for DATABASE_URL; return the exit code (errors are one line on stderr)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from db.engine import database_url, make_engine, safe_url
+    from db.schema import ensure_current
+
+    try:
+        the_day = date.fromisoformat(day) if day else None
+    except ValueError:
+        return _error(f"--date must be YYYY-MM-DD, got {day!r}")
+    url = database_url()
+    try:
+        engine = make_engine(url)
+        ensure_current(engine, create=False)
+        print_feed(engine, day=the_day, limit=limit, as_json=as_json, now=datetime.now(UTC))
+    except DomainError as e:
+        return _error(str(e))
+    except (SQLAlchemyError, ValueError, ImportError) as e:
+        return _error(f"cannot read database {safe_url(url)}: {str(e).splitlines()[0]}")
+    return 0
+
+
+def _error(message: str) -> int:
+    sys.stderr.write(f"error: {message}\n")
+    return 2
 
 
 def print_feed(
@@ -54,16 +99,35 @@ def print_feed(
     console: Console | None = None,
 ) -> None:
     """Print the feed of `day` (default: today, UTC) as a table or as JSON."""
+    from db.queries import morning_feed
+
     day = day or now.astimezone(UTC).date()
-    if not sa.inspect(engine).has_table("message"):
-        raise InvalidInput("This database has no Feedback Loop tables: run `feedbackloop init`.")
-    with Session(engine) as session:
-        cards = morning_feed(session, day=day, limit=limit, now=now)
+    with engine.connect() as conn:
+        cards = morning_feed(conn, day=day, limit=limit, now=now)
     if as_json:
         sys.stdout.write(json.dumps([card_json(c) for c in cards], ensure_ascii=False) + "\n")
         return
-    console = console or Console(highlight=False)
+    from rich.console import Console
+
+    console = console or Console(highlight=False, soft_wrap=True)
     if not cards:
         console.print(f"Nothing new on {day:%d %B %Y}: the feed is clear.", markup=False)
         return
     console.print(_table(cards, day))
+
+
+def _table(cards: list[FeedCard], day: date) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"Morning feed · {day:%A %d %B %Y} (UTC)", show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("Score", justify="right")
+    table.add_column("Card", overflow="fold", ratio=3)
+    table.add_column("Why", overflow="fold", ratio=3)
+    for c in cards:
+        where = c.channel if c.count == 1 else f"{c.channel} · {c.count} messages"
+        # Text, not str: customer words are never read as rich markup
+        table.add_row(str(c.rank), f"{c.score:.1f}", Text(f"{c.title}\n({where})"),
+                      Text("\n".join(c.reasons)))  # fmt: skip
+    return table

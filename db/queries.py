@@ -11,19 +11,47 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
-from db.models import Contact, Message, Theme, Triage
+from db.coltypes import UTCDateTime
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
+
+    Reader: TypeAlias = Session | Connection  # anything with .execute()
 
 THEME_VOLUME_WEIGHT = 1.5  # per doubling of the customers in the theme
 RISING_WEIGHT = 1.0
 MIN_CARD_SCORE = 0.5  # a card must have at least one reason to take an executive's time
 RECENT = timedelta(hours=6)  # "rising": the last six hours run faster than before
 TITLE_CHARS = 90
-M, T, C = Message.__table__, Theme.__table__, Contact.__table__
+NEW = "new"  # Triage.NEW: only unhandled messages belong in the feed
+
+# Core views of the columns read here (the tables themselves are db.models'; a test checks that
+# names and types agree). They spare `feedbackloop feed` importing SQLModel, pydantic and every
+# model, which took longer than the query itself. Callers pass a Session or a Connection.
+M = sa.table(
+    "message",
+    *(sa.column(n, sa.Integer) for n in ("id", "contact_id", "theme_id", "followers", "likes")),
+    *(sa.column(n, sa.String) for n in ("channel", "external_id", "sender", "subject", "triage")),
+    sa.column("body", sa.Text),
+    sa.column("received_at", UTCDateTime),
+    *(sa.column(n, sa.Float) for n in ("score", "sentiment", "complaint")),
+    sa.column("reasons", sa.JSON),
+    sa.column("is_noise", sa.Boolean),
+)
+T = sa.table(
+    "theme",
+    *(sa.column(n, sa.Integer) for n in ("id", "message_count")),
+    sa.column("label", sa.String),
+    sa.column("first_seen", UTCDateTime),
+)
+C = sa.table("contact", sa.column("id", sa.Integer), sa.column("display_name", sa.String))
 
 
 @dataclass(frozen=True)
@@ -61,11 +89,11 @@ def _window(day: date | None, since: datetime | None, now: datetime) -> tuple[da
 
 def _open(start: datetime, end: datetime) -> list[Any]:
     """Return the filter of unhandled, non-noise messages in the window."""
-    return [M.c.received_at >= start, M.c.received_at < end, M.c.triage == Triage.NEW,
+    return [M.c.received_at >= start, M.c.received_at < end, M.c.triage == NEW,
             M.c.is_noise.is_(False)]  # fmt: skip
 
 
-def _groups(session: Session, start, end, recent) -> list[dict[str, Any]]:
+def _groups(session: Reader, start, end, recent) -> list[dict[str, Any]]:
     stmt = (
         sa.select(
             M.c.theme_id,
@@ -107,12 +135,12 @@ def _theme_factor(
     return points, reason, trend
 
 
-def _themes(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+def _themes(session: Reader, ids: list[int]) -> dict[int, dict[str, Any]]:
     stmt = sa.select(T.c.id, T.c.label, T.c.first_seen, T.c.message_count).where(T.c.id.in_(ids))
     return {r["id"]: dict(r) for r in session.execute(stmt).mappings()} if ids else {}
 
 
-def _candidates(session: Session, start, end, recent, limit: int) -> list[dict[str, Any]]:
+def _candidates(session: Reader, start, end, recent, limit: int) -> list[dict[str, Any]]:
     """Return card stubs (score, theme facts) for theme groups and the best lone messages."""
     groups = _groups(session, start, end, recent)
     info = _themes(session, [g["theme_id"] for g in groups if g["n"] > 1])
@@ -130,7 +158,7 @@ def _candidates(session: Session, start, end, recent, limit: int) -> list[dict[s
     return stubs[:limit]
 
 
-def _singles(session: Session, start, end, lone: set[int], limit: int) -> list[dict[str, Any]]:
+def _singles(session: Reader, start, end, lone: set[int], limit: int) -> list[dict[str, Any]]:
     """Return the best messages that stand alone in the window (no theme, or alone in it)."""
     out: list[dict[str, Any]] = []
     stmt = sa.select(M.c.id, M.c.score, M.c.received_at, M.c.theme_id)
@@ -149,7 +177,7 @@ def _singles(session: Session, start, end, lone: set[int], limit: int) -> list[d
     return out[:limit]
 
 
-def _members(session: Session, theme_ids: list[int], start, end) -> dict[int, list[Any]]:
+def _members(session: Reader, theme_ids: list[int], start, end) -> dict[int, list[Any]]:
     stmt = (
         sa.select(M.c.theme_id, M.c.id, M.c.external_id, M.c.channel, M.c.score)
         .where(*_open(start, end), M.c.theme_id.in_(theme_ids))
@@ -161,7 +189,7 @@ def _members(session: Session, theme_ids: list[int], start, end) -> dict[int, li
     return out
 
 
-def _leads(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+def _leads(session: Reader, ids: list[int]) -> dict[int, dict[str, Any]]:
     stmt = (
         sa.select(
             M.c.id,
@@ -203,7 +231,7 @@ def _card(rank: int, stub: dict[str, Any], members: list[Any], lead: dict[str, A
 
 
 def morning_feed(
-    session: Session,
+    session: Reader,
     *,
     day: date | None,
     since: datetime | None = None,
@@ -236,7 +264,7 @@ class _Lone:
 
 
 def list_messages(
-    session: Session,
+    session: Reader,
     *,
     channel: str | None = None,
     day: date | None = None,

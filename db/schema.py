@@ -10,6 +10,9 @@ from importlib.resources import files
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+
+from db.errors import InvalidInput
 
 HEAD = "0001"  # newest migration; tests/test_migrations.py keeps this in step
 
@@ -36,12 +39,24 @@ def upgrade(engine: Engine) -> None:
 def current_revision(engine: Engine) -> str | None:
     """Return the stored schema revision, or None for a database without one."""
     with engine.connect() as conn:
-        if not sa.inspect(conn).has_table("alembic_version"):
+        try:
+            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        except DBAPIError:
+            # one SELECT on the common path; look closer only when it fails
+            conn.rollback()
+            if sa.inspect(conn).has_table("alembic_version"):
+                raise
             return None
-        return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def ensure_current(engine: Engine) -> None:
-    """Upgrade the schema unless it is already at HEAD."""
-    if current_revision(engine) != HEAD:
+def ensure_current(engine: Engine, *, create: bool = True) -> None:
+    """Upgrade the schema unless it is already at HEAD.
+
+    With `create=False` (read-only commands) a database without a schema is refused rather
+    than initialised: reading an empty, mistyped database should say so, not create one.
+    """
+    revision = current_revision(engine)
+    if revision is None and not create:
+        raise InvalidInput("This database has no Feedback Loop tables: run `feedbackloop init`.")
+    if revision != HEAD:
         upgrade(engine)
