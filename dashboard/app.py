@@ -111,11 +111,19 @@ def not_available(me: data.CurrentUser | None, key: str) -> None:
     st.page_link(_pages[_home(me.role)], label="Go to your start page")
 
 
+def _go_home() -> None:
+    """The app's root URL: continue to the start page of the signed-in role."""
+    st.switch_page(_pages[_home(_role)])
+
+
 def _build_pages(role: str | None) -> dict[str, st.Page]:
+    """Register every page; the root is a hidden "home" page that forwards to the role's start
+    page, so every real page keeps its own address (Streamlit serves the default page only
+    at the root: a bookmarked /inbox would otherwise be "not found" for a manager)."""
     allowed = _allowed(role)
-    order = allowed + [key for key in PAGES if key not in allowed]
-    pages = {}
-    for key in order:
+    pages = {"home": st.Page(_go_home, title="Feedback Loop", url_path="home", default=True,
+                             visibility="hidden")}  # fmt: skip
+    for key in allowed + [key for key in PAGES if key not in allowed]:
         path, title, icon = PAGES[key]
         hidden = key not in allowed or key in MENU_HIDDEN
         pages[key] = st.Page(
@@ -165,7 +173,7 @@ _page = st.navigation(list(_pages.values()))
 _key = next(key for key, page in _pages.items() if page is _page)
 _account_box(_me)
 ui.show_flash()
-if _key in _allowed(_role):
+if _key == "home" or _key in _allowed(_role):
     _page.run()
 else:
     not_available(_me, _key)

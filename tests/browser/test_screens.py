@@ -65,3 +65,13 @@ def test_a_reload_keeps_the_user_signed_in_until_they_sign_out(app):
     app.tab.get_by_role("button", name="Sign in").wait_for()
     assert app.tab.get_by_text(signed_in).count() == 0
     assert "fl_session" not in {c["name"] for c in app.tab.context.cookies()}
+
+
+def test_a_start_page_has_its_own_address_and_the_root_leads_to_it(app):
+    app.sign_in("mara")  # a manager: the inbox is her start page
+    for path in ("inbox", "items", ""):
+        app.open(path)
+        title = "Items" if path == "items" else "Inbox"
+        app.tab.get_by_test_id("stHeading").filter(has_text=title).first.wait_for()
+        assert app.tab.get_by_text("Page not found").count() == 0, path
+    assert app.tab.url.endswith("/inbox")
