@@ -80,7 +80,8 @@ def run(day: str | None, limit: int, as_json: bool) -> int:
     except DomainError as e:
         return _error(str(e))
     except (SQLAlchemyError, ValueError, ImportError) as e:
-        return _error(f"cannot read database {safe_url(url)}: {str(e).splitlines()[0]}")
+        first = (str(e).splitlines() or [type(e).__name__])[0]
+        return _error(f"cannot read database {safe_url(url)}: {first}")
     return 0
 
 
