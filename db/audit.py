@@ -1,7 +1,8 @@
 """The audit trail's write helper and small shared lookups for the write side.
 
 Every intent in `db/workflow.py` and `db/triage.py` records its Events through `record`, in the
-same transaction as the change, so the log and the data can never disagree.
+same transaction as the change, so the log and the data can never disagree. For the same reason
+`record` keeps the Insights item rollups (`db.itemrollup`) in step with every item Event.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel
 
+from db import itemrollup
 from db.errors import NotFound
 from db.models import Event
 
@@ -41,6 +43,11 @@ def record(
         data=data or {},
     )
     session.add(event)
+    if entity == "item":
+        session.flush()  # the rollup reads the item, its messages and this event in SQL
+        itemrollup.follow(session.connection(), entity_id, event)
+        if (data or {}).get("from_item_id"):  # messages moved over from a duplicate
+            itemrollup.follow(session.connection(), data["from_item_id"])
     return event
 
 

@@ -2,7 +2,8 @@
 
 The backup is one JSON object: a format version and, per table, its rows. Timestamps are ISO
 8601 with offset, bytes are base64. Restore goes into an empty database only, so it can never
-merge two histories by accident.
+merge two histories by accident; it then recomputes the Insights rollups (derived data), so a
+backup from a version without them, or edited by hand, still reads right.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from db import models  # noqa: F401  (registers the tables)
+from db import (
+    itemrollup,
+    models,  # noqa: F401  (registers the tables)
+    rollup,
+)
 from db.errors import InvalidInput
 
 FORMAT = "feedbackloop-backup/1"
@@ -81,6 +86,8 @@ def import_all(engine: Engine, path: Path) -> dict[str, int]:
             counts[table.name] = len(rows)
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn)
+        rollup.rebuild(conn)
+        itemrollup.rebuild(conn)
     return counts
 
 

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import Session
 
-from db import rollup
+from db import itemrollup, rollup
 from db.metrics import (
     Period,
     Scope,
@@ -102,7 +102,8 @@ def data(session: Session) -> dict:
                     item_id=item and item.id, created_at=created, respond_by=due,
                     acknowledged_at=ack)
         )  # fmt: skip
-    rollup.rebuild(session.connection())  # messages made directly, not through ingest
+    rollup.rebuild(session.connection())  # rows made directly, not through ingest or workflow
+    itemrollup.rebuild(session.connection())
     session.commit()
     return {"a": a, "b": b, "c": c, "d": d, "t1": t1, "m": m}
 

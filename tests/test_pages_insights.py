@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from db import rollup
+from db import itemrollup, rollup
 from db.models import Event, Item, Role, Theme, utcnow
 from tests.factories import make_message, make_user
 
@@ -50,7 +50,8 @@ def people(db) -> dict:
             db, received_at=now - timedelta(days=1, hours=i), complaint=0.9, score=6,
             theme_id=theme.id, channel="tweet" if i % 2 else "email",
         )  # fmt: skip
-    rollup.rebuild(db.connection())  # messages made directly, not through ingest
+    rollup.rebuild(db.connection())  # rows made directly, not through ingest or workflow
+    itemrollup.rebuild(db.connection())
     db.commit()
     return {
         "ceo": make_user(db, email="ceo@example.com", name="Erin Cole", role=Role.EXECUTIVE),

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
-from db import models, rollup, schema
+from db import itemrollup, models, rollup, schema
 from db.engine import make_engine
 
 TEAMS = ["Charging", "Software", "Customer Care", "Service", "Delivery", "Billing", "Stores"]
@@ -424,6 +424,8 @@ def build(url: str, *, n_messages: int, n_items: int, days: int, now: datetime) 
     step("indexes rebuilt, statistics gathered")
     with engine.begin() as conn:
         step(f"daily rollup: {rollup.rebuild(conn):,} rows")
+    with engine.begin() as conn:
+        step(f"item rollups: {itemrollup.rebuild(conn):,} items")
 
 
 def main(argv: list[str] | None = None) -> None:

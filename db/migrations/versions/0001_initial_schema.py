@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:03:35.678375
+Create Date: 2026-11-22 18:18:47.435960
 """
 
 from collections.abc import Sequence
@@ -37,6 +37,22 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('email'),
     sa.UniqueConstraint('handle')
+    )
+    op.create_table('item_day',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('team', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('channels', sa.Integer(), nullable=False),
+    sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('items', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'team', 'channels', 'state')
+    )
+    op.create_table('link_day',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('team', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('messages', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'channel', 'team', 'status')
     )
     op.create_table('message_day',
     sa.Column('day', sa.Date(), nullable=False),
@@ -173,6 +189,22 @@ def upgrade() -> None:
     with op.batch_alter_table('signin', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_signin_user_id'), ['user_id'], unique=False)
 
+    op.create_table('item_fact',
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('team', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('channels', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('first_at', db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('shipped_at', db.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('lead_days', sa.Float(), nullable=True),
+    sa.Column('links', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['item.id'], ),
+    sa.PrimaryKeyConstraint('item_id')
+    )
+    with op.batch_alter_table('item_fact', schema=None) as batch_op:
+        batch_op.create_index('ix_item_fact_shipped', ['shipped_at', 'team', 'channels', 'lead_days', 'status'], unique=False)
+        batch_op.create_index('ix_item_fact_state', ['status', 'team', 'channels'], unique=False)
+
     op.create_table('theme',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -275,6 +307,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('forward', schema=None) as batch_op:
+        batch_op.create_index('ix_forward_acked', ['acknowledged_at', 'created_at', 'recipient_id'], unique=False)
         batch_op.create_index('ix_forward_inbox', ['recipient_id', 'acknowledged_at', 'respond_by'], unique=False)
         batch_op.create_index(batch_op.f('ix_forward_item_id'), ['item_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_forward_message_id'), ['message_id'], unique=False)
@@ -315,6 +348,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_forward_message_id'))
         batch_op.drop_index(batch_op.f('ix_forward_item_id'))
         batch_op.drop_index('ix_forward_inbox')
+        batch_op.drop_index('ix_forward_acked')
 
     op.drop_table('forward')
     with op.batch_alter_table('comment', schema=None) as batch_op:
@@ -338,6 +372,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_theme_item_id'))
 
     op.drop_table('theme')
+    with op.batch_alter_table('item_fact', schema=None) as batch_op:
+        batch_op.drop_index('ix_item_fact_state')
+        batch_op.drop_index('ix_item_fact_shipped')
+
+    op.drop_table('item_fact')
     with op.batch_alter_table('signin', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_signin_user_id'))
 
@@ -368,5 +407,7 @@ def downgrade() -> None:
 
     op.drop_table('outbox')
     op.drop_table('message_day')
+    op.drop_table('link_day')
+    op.drop_table('item_day')
     op.drop_table('contact')
     # ### end Alembic commands ###

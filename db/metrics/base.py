@@ -1,0 +1,171 @@
+"""The vocabulary every Insights metric shares: periods, scopes, KPIs and dialect helpers.
+
+`Period` is a half-open range of whole UTC days; `Scope` the optional filters (team, channel,
+theme); `Kpi` one headline number with its previous-period value and sparkline. `day_key` and
+`hours_between` hide the SQLite / PostgreSQL differences; `percentile` interpolates like numpy's
+default. "Unowned" means no owner has accepted the item yet (state `new`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from db.models import Forward, Item, Message, User
+
+STATES = ("new", "acknowledged", "in_progress", "shipped", "loop_closed", "declined", "duplicate")
+OPEN_STATES = ("new", "acknowledged", "in_progress")
+DONE_STATES = ("shipped", "loop_closed")
+FUNNEL_STAGES = ("Messages", "Forwarded", "On an item", "Shipped", "Loop closed")
+CHANNELS = ("email", "tweet")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open time range [start, end) in UTC, bucketed by day."""
+
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def days_back(cls, days: int, *, today: date) -> Period:
+        """Return the last `days` whole days ending with `today`."""
+        return cls.between(today - timedelta(days=days - 1), today)
+
+    @classmethod
+    def between(cls, first: date, last: date) -> Period:
+        """Return the days from `first` to `last`, both included."""
+        start = datetime.combine(first, time(), tzinfo=UTC)
+        return cls(start, datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC))
+
+    def previous(self) -> Period:
+        """Return the period of the same length just before this one."""
+        return Period(self.start - (self.end - self.start), self.start)
+
+    def days(self) -> list[date]:
+        """Return each day of the period."""
+        n = (self.end - self.start).days
+        return [self.start.date() + timedelta(days=i) for i in range(n)]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Optional filters: team (items, forwards), channel and theme (messages, items)."""
+
+    team: str | None = None
+    channel: str | None = None
+    theme_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Kpi:
+    name: str
+    value: float | None
+    previous: float | None
+    delta: float | None
+    unit: str
+    spark: list[float] = field(default_factory=list)
+
+
+def kpi(name: str, value: float | None, previous: float | None, unit: str, spark) -> Kpi:
+    """Build a Kpi, deriving the delta when both values are known."""
+    delta = None if value is None or previous is None else round(value - previous, 2)
+    return Kpi(name, value, previous, delta, unit, [float(v) for v in spark])
+
+
+def day_key(col: Any, dialect: str) -> Any:
+    """Return an SQL expression for the UTC day of a timestamp, as 'YYYY-MM-DD' text."""
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", col), "YYYY-MM-DD")
+    return func.substr(col, 1, 10)  # SQLite stores 'YYYY-MM-DD HH:MM:SS' UTC text
+
+
+def hours_between(start: Any, end: Any, dialect: str) -> Any:
+    """Return an SQL expression for the hours from `start` to `end`."""
+    if dialect == "postgresql":
+        return func.extract("epoch", end - start) / 3600.0
+    return (func.julianday(end) - func.julianday(start)) * 24.0
+
+
+def concat_values(col: Any, dialect: str) -> Any:
+    """Return an SQL aggregate joining a numeric column's values with commas.
+
+    Tens of thousands of values per period travel as one string per group, parsed by
+    `parse_values`: far cheaper than one result row each, and still exact for percentiles.
+    """
+    if dialect == "postgresql":
+        return func.string_agg(sa.cast(col, sa.Text), ",")
+    return func.group_concat(col, ",")
+
+
+def parse_values(text: str | None, *, floor: float | None = 0.0) -> list[float]:
+    """Return the sorted numbers of a `concat_values` string (clamped below at `floor`)."""
+    if not text:
+        return []
+    values = sorted(map(float, text.split(",")))
+    return [max(v, floor) for v in values] if floor is not None and values[0] < floor else values
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """Return the p-th percentile (0..1) of values by linear interpolation, None if empty."""
+    if not values:
+        return None
+    s = sorted(values)
+    k = (len(s) - 1) * p
+    lo = int(k)
+    hi = min(lo + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def dialect(session: Session) -> str:
+    """Return the session's database dialect name."""
+    return session.get_bind().dialect.name
+
+
+def conn(session: Session) -> Any:
+    """Return the session's Core connection: plain rows, no ORM loading cost per row."""
+    return session.connection()
+
+
+@lru_cache(maxsize=4096)
+def as_day(key: str | date) -> date:
+    """Return a 'YYYY-MM-DD' key (or a date) as a date."""
+    return key if isinstance(key, date) else date.fromisoformat(key)
+
+
+def item_conditions(scope: Scope) -> list[Any]:
+    """Return WHERE conditions on Item for the scope (the live, event-based queries)."""
+    conds: list[Any] = []
+    if scope.team:
+        conds.append(Item.team == scope.team)
+    if scope.channel or scope.theme_id:
+        linked = select(Message.id).where(Message.item_id == Item.id)
+        if scope.channel:
+            linked = linked.where(Message.channel == scope.channel)
+        if scope.theme_id:
+            linked = linked.where(Message.theme_id == scope.theme_id)
+        conds.append(linked.exists())
+    return conds
+
+
+def message_conditions(scope: Scope, period: Period) -> list[Any]:
+    """Return WHERE conditions on Message for the scope and period."""
+    conds = [Message.received_at >= period.start, Message.received_at < period.end]
+    if scope.channel:
+        conds.append(Message.channel == scope.channel)
+    if scope.theme_id:
+        conds.append(Message.theme_id == scope.theme_id)
+    return conds
+
+
+def team_forwards(stmt: Any, scope: Scope) -> Any:
+    """Restrict a Forward query to forwards sent to the scope's team."""
+    if scope.team:
+        stmt = stmt.join(User, User.id == Forward.recipient_id).where(User.team == scope.team)
+    return stmt
