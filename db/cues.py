@@ -96,23 +96,28 @@ CUES: dict[str, tuple[str, ...]] = _build()
 _PREFIXES = frozenset(
     " ".join(p.split()[:k]) for p in CUES for k in range(1, len(p.split())) if " " in p
 )
+# one lookup per word: (kinds of the word as a phrase, or (), whether a longer phrase starts here)
+_STARTS = {w: (CUES.get(w, ()), w in _PREFIXES) for w in (*CUES, *_PREFIXES) if " " not in w}
 
 
 def find_cues(words: list[str]) -> dict[str, list[str]]:
     """Return kind -> matched phrases (in order, no repeats) for a tokenised text."""
     found: dict[str, list[str]] = {}
-    cues, prefixes, n = CUES, _PREFIXES, len(words)
+    starts, cues, prefixes, n = _STARTS, CUES, _PREFIXES, len(words)
     for i, gram in enumerate(words):
+        start = starts.get(gram)
+        if start is None:
+            continue  # most words start no phrase
+        kinds, longer = start
         j = i + 1
         while True:
-            kinds = cues.get(gram)
-            if kinds:
-                for kind in kinds:
-                    hits = found.setdefault(kind, [])
-                    if gram not in hits:
-                        hits.append(gram)
-            if j >= n or gram not in prefixes:
+            for kind in kinds:
+                hits = found.setdefault(kind, [])
+                if gram not in hits:
+                    hits.append(gram)
+            if not longer or j >= n:
                 break
             gram = gram + " " + words[j]
             j += 1
+            kinds, longer = cues.get(gram, ()), gram in prefixes
     return found

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from db import rollup, themes
+from db.ingest.among import among
 from db.models import Contact, Message, Theme
 from db.scoring import score_message, text_facts
 from db.settings import all_settings
@@ -30,9 +31,10 @@ def _contacts(conn: Connection, ids: Iterable[int | None]) -> dict[int, dict[str
     wanted = sorted({i for i in ids if i is not None})
     c = Contact.__table__
     out: dict[int, dict[str, Any]] = {}
-    for k in range(0, len(wanted), 900):
+    for k in range(0, len(wanted), 5000):
         stmt = sa.select(c.c.id, c.c.vip_tier, c.c.verified, c.c.customer_since)
-        for cid, tier, verified, since in conn.execute(stmt.where(c.c.id.in_(wanted[k : k + 900]))):
+        chunk = wanted[k : k + 5000]
+        for cid, tier, verified, since in conn.execute(stmt.where(among(conn, c.c.id, chunk))):
             out[cid] = {"vip_tier": tier, "verified": verified, "customer_since": since}
     return out
 
@@ -43,6 +45,11 @@ def _ignored(settings: dict[str, Any]) -> frozenset[str]:
     words |= {d.split(".")[0] for d in settings.get("own_domains") or ()}
     words |= set(str(settings.get("company_name") or "").lower().split())
     return frozenset(w.lower() for w in words if w)
+
+
+def company_words(conn: Connection) -> frozenset[str] | None:
+    """Return the words `enrich_batch` keeps out of theme keys (for the import's reader process)."""
+    return _ignored(all_settings(conn))
 
 
 def score_rows(

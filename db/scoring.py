@@ -146,6 +146,13 @@ def text_facts(text: str) -> TextFacts:
     return found
 
 
+def remember(text: str, facts: TextFacts) -> None:
+    """Store facts computed elsewhere (the import's reader process) for `text_facts` to find."""
+    if len(_FACTS) >= _FACTS_MAX:
+        _FACTS.clear()
+    _FACTS[text] = facts
+
+
 def _text_facts(text: str) -> TextFacts:
     words = tokens(text)
     cues = find_cues(words)

@@ -47,7 +47,10 @@ def _load() -> dict[str, float]:
 
 def tokens(text: str) -> list[str]:
     """Return the lowercase words of `text` (apostrophes kept inside words)."""
-    return [w.strip("'") for w in text.lower().translate(_SPLIT).split()]
+    split = text.lower().translate(_SPLIT).split()
+    if "'" not in text and "\u2019" not in text and "\u2018" not in text:
+        return split  # nothing to strip: most texts
+    return [w.strip("'") for w in split]
 
 
 def compound(words: list[str], *, exclamations: int = 0) -> float:

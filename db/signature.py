@@ -101,13 +101,17 @@ def signature(
     words: list[str] | None = None,
 ) -> list[str]:
     """Return the message's signature terms, most telling first; collect names into `named`."""
-    proper = {w.lower() for w in _PROPER.findall(text)}
+    proper: set[str] | None = None  # capitalised words, found only once a plain word needs it
     seen: dict[str, int] = {}
+    info = _INFO.get
     for pos, word in enumerate(tokens(text) if words is None else words):
-        term, rank = _info(word)
+        term, rank = info(word) or _info(word)
         if term and term not in seen and term not in ignore:
-            if rank == 3 and word in proper:
-                rank = 2
+            if rank == 3:
+                if proper is None:
+                    proper = {w.lower() for w in _PROPER.findall(text)}
+                if word in proper:
+                    rank = 2
             seen[term] = rank * 1000 + pos
     terms = sorted(seen, key=seen.__getitem__)[:MAX_TERMS]
     if named is not None:
@@ -134,6 +138,13 @@ def keyed_signature(
             _KEYED.clear()
         _KEYED[(text, ignore)] = found
     return found
+
+
+def remember(text: str, ignore: frozenset[str], keyed: tuple) -> None:
+    """Store a `keyed_signature` result computed elsewhere (the import's reader process)."""
+    if len(_KEYED) >= _INFO_MAX // 4:
+        _KEYED.clear()
+    _KEYED[(text, ignore)] = keyed
 
 
 def candidate_keys(terms: Sequence[str]) -> list[str]:

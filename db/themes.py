@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from db import rollup
+from db.ingest.among import among
 from db.models import Message, Theme
 from db.signature import MAX_TERMS, candidate_keys, keyed_signature, label_for, signature
 
@@ -34,9 +35,9 @@ def _existing(conn, keys: set[str], since: datetime) -> dict[str, tuple[int, int
     found: dict[str, tuple[int, int]] = {}
     t = Theme.__table__
     ordered = sorted(keys)
-    for i in range(0, len(ordered), 2000):
+    for i in range(0, len(ordered), 5000):
         stmt = sa.select(t.c.key, t.c.id, t.c.message_count).where(
-            t.c.key.in_(ordered[i : i + 2000]), t.c.last_seen >= since
+            among(conn, t.c.key, ordered[i : i + 5000]), t.c.last_seen >= since
         )
         for key, tid, count in conn.execute(stmt):
             if key not in found or count > found[key][1]:
@@ -93,7 +94,7 @@ def _threads(conn, thread_keys: list[str]) -> dict[str, tuple[int, int]]:
         stmt = (
             sa.select(m.c.thread_key, t.c.id, t.c.message_count)
             .join(t, t.c.id == m.c.theme_id)
-            .where(m.c.thread_key.in_(wanted[i : i + 2000]))
+            .where(among(conn, m.c.thread_key, wanted[i : i + 2000]))
         )
         for key, tid, count in conn.execute(stmt):
             found[THREAD + key] = (tid, count)

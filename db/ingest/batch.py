@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from db import enrich, rollup
+from db.ingest.among import among
 from db.ingest.contacts import resolve_contacts
 from db.ingest.records import QUARANTINE_CAP, Record, Rejected, dumps
 from db.models import Message, Quarantine, UTCDateTime
@@ -145,7 +146,7 @@ class Batch:
         for channel in {c for c, _ in keys}:
             ids = [i for c, i in keys if c == channel]
             query = sa.select(_MSG.c.external_id).where(
-                _MSG.c.channel == channel, _MSG.c.external_id.in_(ids)
+                _MSG.c.channel == channel, among(self.conn, _MSG.c.external_id, ids)
             )
             found.update((channel, i) for i in self.conn.execute(query).scalars())
         return found

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from db.ingest.among import among
 from db.ingest.records import ContactInfo, Record
 from db.models import Contact
 
@@ -68,7 +69,7 @@ def _load(conn: Connection, keys: dict) -> dict[tuple[str, str], dict[str, Any]]
             rows = conn.execute(
                 sa.select(_T.c.id, column, _T.c.followers, _T.c.verified)
                 .add_columns(_T.c.display_name, _T.c.updated_at)
-                .where(column.in_(values[i : i + _CHUNK]))
+                .where(among(conn, column, values[i : i + _CHUNK]))
             )
             for cid, value, followers, verified, name, at in rows:
                 found[(kind, value)] = {

@@ -1,15 +1,19 @@
-"""Reading files in a helper process while the importing process scores and stores.
+"""Reading and analysing files in a helper process while the importing process stores them.
 
-Parsing (JSON, MIME, building rows) is about half the cost of an import; on a multi-core machine
-a helper process reads whole files ahead while the main process matches contacts, scores, themes
-and inserts (work that needs the database, in order). Files are handed back in input order as
-plain tuples, so batches, duplicates, rejects and messages are exactly those of a sequential
-read. Only worth it on large inputs: small imports, and files too big to hold parsed in memory
-at once, are read in the main process as before.
+Parsing (JSON, MIME, building rows) and the text-only half of scoring and theming (tokens, cue
+phrases, VADER tone, signature terms and theme keys: `db.scoring.text_facts` and
+`db.signature.keyed_signature`, pure functions of the text) are most of an import's CPU. On a
+multi-core machine a helper process does both for whole files ahead, while the main process
+matches contacts, scores with the sender's facts, groups themes and inserts (work that needs the
+database, in order). Files are handed back in input order as plain tuples, and the text results
+are handed to the same memo the main process would have filled itself, so batches, duplicates,
+rejects, scores and themes are exactly those of a sequential read. Only worth it on large inputs:
+small imports, and files too big to hold parsed in memory at once, are read in the main process.
 
-Opt-in (`FEEDBACKLOOP_READER_PROCESS=1`): on the shared, loaded 2-core machine it was measured
-on, the helper cost ~7% more CPU in total (pickling) and gave no wall-clock gain, because no
-core was idle; it should pay where one is.
+Opt-in (`FEEDBACKLOOP_READER_PROCESS=1`): it moves ~75 µs of CPU a tweet to the helper for
+~15 µs of pickling on each side, which pays only where a core is idle. On the shared 2-core
+machine it was measured on (load average 2-4 from other work) the main process waited on the
+helper and the import was ~10% slower in wall time, with ~50% more CPU in total.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from db import scoring, signature
 from db.ingest.records import ContactInfo, Record, Rejected
 
 PARALLEL_FROM = 8 * 1024 * 1024  # bytes of input before a reader process pays off
@@ -30,8 +35,14 @@ AHEAD = 3  # files parsed ahead of the one being stored (bounds memory)
 Parsed = tuple[list[tuple], str | None]  # (records as tuples, reason the file stopped)
 
 
-def read_all(readers: dict[str, Callable], path: str, fmt: str) -> Parsed:
-    """Read one whole file; return its items as tuples and why it could not be read, if so."""
+def read_all(
+    readers: dict[str, Callable], path: str, fmt: str, ignore: frozenset[str] | None = None
+) -> Parsed:
+    """Read one whole file; return its items as tuples and why it could not be read, if so.
+
+    With `ignore` (the company's own words, as `db.enrich` uses them), each record also carries
+    its text facts and theme keys.
+    """
     items: list[tuple] = []
     try:
         with open(path, "rb") as fh:
@@ -45,38 +56,53 @@ def read_all(readers: dict[str, Callable], path: str, fmt: str) -> Parsed:
                     return items, f"cannot read: {e.strerror or e}"
                 except Exception as e:  # as the sequential reader: keep what was read
                     return items, f"stopped reading: {type(e).__name__}: {str(e)[:200]}"
-                items.append(_flat(item))
+                items.append(_flat(item, ignore))
     except OSError as e:
         return items, f"cannot read: {e.strerror or e}"
     return items, None
 
 
-def _flat(item: Record | Rejected) -> tuple:
+def _flat(item: Record | Rejected, ignore: frozenset[str] | None = None) -> tuple:
     if isinstance(item, Rejected):
         return (item.locator, item.reason, item.raw)
     c = item.contact
     info = None if c is None else (c.email, c.handle, c.display_name, c.followers, c.verified)
-    return (item.row, item.locator, info)
+    if ignore is None:
+        return (item.row, item.locator, info)
+    row = item.row
+    text = f"{row.get('subject') or ''}\n{row.get('body') or ''}"
+    facts = scoring.text_facts(text)
+    keyed = None
+    if facts.noise is None and not row.get("is_retweet"):  # noise gets no theme
+        keyed = signature.keyed_signature(text, ignore=ignore, words=facts.words)
+    return (row, item.locator, info, text, facts, ignore, keyed)
 
 
 def unflat(flat: tuple) -> Record | Rejected:
-    """Rebuild a Record or Rejected from `_flat`'s tuple."""
+    """Rebuild a Record or Rejected from `_flat`'s tuple (text results go to their memo)."""
     if isinstance(flat[0], str):
         return Rejected(*flat)
-    row, locator, info = flat
+    row, locator, info = flat[:3]
+    if len(flat) > 3:
+        text, facts, ignore, keyed = flat[3:]
+        scoring.remember(text, facts)
+        if keyed is not None:
+            signature.remember(text, ignore, keyed)
     return Record(row, locator, None if info is None else ContactInfo(*info))
 
 
 def worth_it(sizes: Sequence[int]) -> bool:
     """Return whether a reader process pays off for files of these sizes."""
-    if os.environ.get("FEEDBACKLOOP_READER_PROCESS", "") not in ("1", "true", "yes"):
+    if os.environ.get("FEEDBACKLOOP_READER_PROCESS", "").lower() not in ("1", "true", "yes"):
         return False
     eligible = [s for s in sizes if s <= FILE_MAX]
     return (os.cpu_count() or 1) > 1 and len(eligible) > 1 and sum(eligible) >= PARALLEL_FROM
 
 
 def read_ahead(
-    readers: dict[str, Callable], jobs: Sequence[tuple[Path, str, int]]
+    readers: dict[str, Callable],
+    jobs: Sequence[tuple[Path, str, int]],
+    ignore: frozenset[str] | None = None,
 ) -> Iterator[Future[Parsed] | None]:
     """Yield, per (path, fmt, size) in order, a future of its parsed items (None: read here)."""
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
@@ -91,7 +117,8 @@ def read_ahead(
                     break
                 path, fmt, size = job
                 small = size <= FILE_MAX
-                pending.append(pool.submit(read_all, readers, str(path), fmt) if small else None)
+                job = pool.submit(read_all, readers, str(path), fmt, ignore) if small else None
+                pending.append(job)
             yield pending.pop(0)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.engine import Connection, Engine
 
+from db import enrich
 from db.ingest import parallel
 from db.ingest.batch import Batch
 from db.ingest.csvfile import read_csv
@@ -31,6 +32,7 @@ from db.ingest.mbox import read_eml, read_mbox
 from db.ingest.tweetfiles import read_jsonl, read_tweets_js, read_xapi
 
 SQLITE_CACHE_KIB = -65536  # 64 MiB of SQLite page cache while importing (negative = KiB)
+SQLITE_CHECKPOINT_PAGES = 32768  # WAL pages between checkpoints while importing (~128 MiB)
 PROGRESS_FROM = 4 * 1024 * 1024  # bytes of input before a progress bar is worth showing
 READERS = {
     "eml": read_eml,
@@ -70,7 +72,7 @@ def ingest_paths(
     readable = [s for s in sources if s.fmt is not None]
     with engine.connect() as conn, _cache(conn), _bar(readable, progress, console) as advance:
         batch = Batch(conn, now=now, size=batch_size, console=console)
-        with closing(_ahead(readable)) as ahead:
+        with closing(_ahead(readable, conn)) as ahead:
             for source, parsed in zip(readable, ahead, strict=True):
                 reason = (
                     _read(source, batch, advance)
@@ -85,8 +87,8 @@ def ingest_paths(
     return IngestResult(batch.imported, batch.duplicates, batch.rejected, unreadable)
 
 
-def _ahead(sources: list[Source]) -> Iterator[Future | None]:
-    """Yield per source a future of its records parsed in a helper process, or None."""
+def _ahead(sources: list[Source], conn: Connection) -> Iterator[Future | None]:
+    """Yield per source a future of its records parsed (and analysed) in a helper, or None."""
     sizes = []
     for s in sources:
         try:
@@ -97,7 +99,7 @@ def _ahead(sources: list[Source]) -> Iterator[Future | None]:
         yield from itertools.repeat(None, len(sources))
         return
     jobs = [(s.path, s.fmt or "", size) for s, size in zip(sources, sizes, strict=True)]
-    yield from parallel.read_ahead(READERS, jobs)
+    yield from parallel.read_ahead(READERS, jobs, enrich.company_words(conn))
 
 
 def _take(source: Source, parsed: Future, batch: Batch, advance) -> str | None:
@@ -152,16 +154,27 @@ def _advance(advance, position: int, done: int) -> int:
 
 @contextmanager
 def _cache(conn: Connection) -> Iterator[None]:
-    """On SQLite, give the import a larger page cache (index inserts), then restore it."""
+    """On SQLite, tune the connection for a bulk import, then restore it.
+
+    A larger page cache keeps the index pages hot. A larger WAL between checkpoints means far
+    fewer fsyncs (each checkpoint syncs the WAL and the database; by default one ran at nearly
+    every batch commit) and index pages rewritten by many batches copied back once; the final
+    checkpoint runs inside the import, so its cost is counted. Durability is unchanged: WAL with
+    synchronous=NORMAL, as always.
+    """
     if conn.dialect.name != "sqlite":
         yield
         return
     before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    checkpoint = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
     conn.exec_driver_sql(f"PRAGMA cache_size={SQLITE_CACHE_KIB}")
+    conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
     try:
         yield
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
+        conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(checkpoint)}")
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")  # never blocks readers
 
 
 @contextmanager

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 RAW_CAP = 64 * 1024
 BODY_CAP = 1_000_000
 QUARANTINE_CAP = 8 * 1024 * 1024
@@ -66,6 +68,27 @@ _ENCODE = json.encoder.c_make_encoder(
 def dumps(value: Any) -> str:
     """Return `json.dumps(value)` (default options) for an acyclic value, faster."""
     return "".join(_ENCODE(value, 0))
+
+
+def loads(content: bytes | str) -> Any:
+    """Parse a JSON document: orjson (~3x faster than json), json for what orjson refuses.
+
+    json accepts NaN, integers beyond 64 bits and lone surrogate escapes, which orjson rejects;
+    a document json cannot parse either raises json's own `JSONDecodeError` (its message names
+    the line and column, as users see it in quarantine).
+    """
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return json.loads(content)
+
+
+def raw_json(value: Any) -> str:
+    """Return compact JSON text of a parsed value for the audit `raw` column (orjson, fast)."""
+    try:
+        return orjson.dumps(value).decode("utf-8")
+    except (TypeError, ValueError):  # integers beyond 64 bits, lone surrogates
+        return dumps(value)
 
 
 class BadField(ValueError):

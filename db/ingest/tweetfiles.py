@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from db.ingest.records import RAW_CAP, BadField, Rejected, to_int
+from db.ingest.records import RAW_CAP, BadField, Rejected, loads, to_int
 from db.ingest.tweets import Item, tweet_record, users_by_id
 
 
@@ -41,7 +41,7 @@ def read_xapi(fh: BinaryIO) -> Iterator[Item]:
     """Yield the tweets of an X API v2 JSON file (a page, a single tweet, or a list of pages)."""
     content = fh.read()
     try:
-        doc = json.loads(content)
+        doc = loads(content)
     except ValueError as e:
         if isinstance(e, json.JSONDecodeError) and e.msg == "Extra data":
             yield from read_jsonl(io.BytesIO(content))  # JSONL after all (one object per line)
@@ -69,7 +69,7 @@ def read_jsonl(fh: BinaryIO) -> Iterator[Item]:
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = loads(line)
         except ValueError as e:
             yield Rejected(f"line {n}", f"invalid JSON: {_json_error(e)}", line)
             continue

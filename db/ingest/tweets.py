@@ -18,9 +18,9 @@ from db.ingest.records import (
     Record,
     Rejected,
     clean,
-    dumps,
     ident,
     message_row,
+    raw_json,
     to_bool,
     to_int,
 )
@@ -77,55 +77,65 @@ def tweet_record(obj: Any, *, users: dict, locator: str, raw: str | None = None)
     """Turn one v2 tweet object into a Record, or a Rejected naming what is wrong."""
     try:
         if raw is None:
-            raw = dumps(obj)[:RAW_CAP]
+            raw = raw_json(obj)[:RAW_CAP]
         return _record(obj, users, locator, raw)
     except BadField as e:
         return Rejected(locator, str(e), (raw or repr(obj)).encode("utf-8", "replace"))
 
 
+def _count(metrics: dict, name: str) -> int:
+    value = metrics.get(name)
+    return value if type(value) is int else to_int(value, name)
+
+
 def _record(obj: Any, users: dict, locator: str, raw: str) -> Record:
-    if not isinstance(obj, dict):
+    # the hot path of a tweet import: plain type checks inline, helpers only off the common path
+    if type(obj) is not dict and not isinstance(obj, dict):
         raise BadField("tweet is not a JSON object")
-    tid = obj.get("id")
+    get = obj.get
+    tid = get("id")
     if type(tid) is int:
         tid = str(tid)
     if not isinstance(tid, str) or not tid.strip():
         raise BadField("id is missing or not a string")
-    note = obj.get("note_tweet")
-    text = note.get("text") if isinstance(note, dict) else obj.get("text")
+    note = get("note_tweet")
+    text = note.get("text") if isinstance(note, dict) else get("text")
     if not isinstance(text, str):
         raise BadField("text is missing or not a string")
     if "&" in text:  # X escapes &, < and > in tweet text
         text = html.unescape(text)
-    metrics = obj.get("public_metrics") or {}
+    metrics = get("public_metrics") or {}
     if not isinstance(metrics, dict):
         raise BadField("public_metrics is not an object")
     contact = _author(obj, users)
-    reply_to, quoted, retweet = _references(obj.get("referenced_tweets"))
-    conversation = obj.get("conversation_id")
-    lang = obj.get("lang")
-    headers: dict[str, Any] = {"author_id": str(obj.get("author_id") or "") or None}
+    refs = get("referenced_tweets")
+    reply_to, quoted, retweet = _references(refs) if refs else (None, None, False)
+    conversation = get("conversation_id")
+    lang = get("lang")
+    author = get("author_id")
+    headers: dict[str, Any] = {"author_id": str(author or "") or None}
     if contact is not None:
         headers["display_name"] = contact.display_name
         headers["verified"] = contact.verified
     if quoted:
         headers["quoted_id"] = quoted
-    tid = ident(tid)
+    tid = tid if len(tid) <= 255 and tid.isascii() and "\x00" not in tid else ident(tid)
+    entities = get("entities")
     return Record(
         message_row(
             channel="tweet",
             external_id=tid,
-            received_at=parse_time(obj.get("created_at")),
+            received_at=parse_time(get("created_at")),
             body=clean(text),
             raw=raw,
             sender=contact.handle if contact else None,
-            recipients=_mentions(obj.get("entities")),
+            recipients=_mentions(entities) if entities else [],
             lang=clean(lang, 10) if isinstance(lang, str) else None,
             followers=(contact.followers or 0) if contact else 0,
-            likes=to_int(metrics.get("like_count"), "like_count"),
-            reposts=to_int(metrics.get("retweet_count"), "retweet_count"),
-            replies=to_int(metrics.get("reply_count"), "reply_count"),
-            quotes=to_int(metrics.get("quote_count"), "quote_count"),
+            likes=_count(metrics, "like_count"),
+            reposts=_count(metrics, "retweet_count"),
+            replies=_count(metrics, "reply_count"),
+            quotes=_count(metrics, "quote_count"),
             in_reply_to=reply_to,
             references=[r for r in (reply_to, quoted) if r],
             thread_key=ident(str(conversation)) if conversation else (reply_to or tid),

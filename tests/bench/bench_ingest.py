@@ -26,7 +26,7 @@ from sqlmodel import SQLModel
 import db.enrich
 from db import models  # noqa: F401
 from db.engine import make_engine
-from db.ingest.pipeline import SQLITE_CACHE_KIB, ingest_paths
+from db.ingest.pipeline import SQLITE_CACHE_KIB, SQLITE_CHECKPOINT_PAGES, ingest_paths
 
 try:
     from tests.bench.generate import write_mbox, write_tweet_pages
@@ -55,15 +55,16 @@ def _cpu() -> float:
 def timed_ingest(url: str, paths: list[Path], batch_size: int, enrich: bool) -> tuple:
     """Import `paths` into `url`; return (messages imported, wall s, CPU s incl. helpers)."""
     engine = make_engine(url)
-    original = db.enrich.enrich_batch
-    if not enrich:
+    original = db.enrich.enrich_batch, db.enrich.company_words
+    if not enrich:  # no scoring, no theming, and no text analysis in the reader process
         db.enrich.enrich_batch = lambda conn, rows, *, now: None
+        db.enrich.company_words = lambda conn: None
     try:
         start, cpu = time.perf_counter(), _cpu()
         result = ingest_paths(engine, paths, now=NOW, batch_size=batch_size)
         seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     finally:
-        db.enrich.enrich_batch = original
+        db.enrich.enrich_batch, db.enrich.company_words = original
         engine.dispose()
     assert result.rejected == 0 and not result.unreadable, result
     return result.imported, seconds, cpu
@@ -75,7 +76,8 @@ def raw_insert(source: Path, target: Path, channel: str, batch_size: int) -> tup
     src = sqlite3.connect(source)
     dst = sqlite3.connect(target)
     pragmas = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON")
-    for pragma in (*pragmas, f"cache_size={SQLITE_CACHE_KIB}"):  # as the import has them
+    tuning = (f"cache_size={SQLITE_CACHE_KIB}", f"wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
+    for pragma in (*pragmas, *tuning):  # as the import has them
         dst.execute(f"PRAGMA {pragma}")
     for table in ("contact", "theme"):
         rows = src.execute(f"SELECT * FROM {table}").fetchall()
@@ -94,6 +96,10 @@ def raw_insert(source: Path, target: Path, channel: str, batch_size: int) -> tup
         seconds += time.perf_counter() - start
         cpu += time.process_time() - cpu_start
         n += len(rows)
+    start, cpu_start = time.perf_counter(), time.process_time()
+    dst.execute("PRAGMA wal_checkpoint(PASSIVE)")  # as the import ends
+    seconds += time.perf_counter() - start
+    cpu += time.process_time() - cpu_start
     src.close()
     dst.close()
     return n, seconds, cpu

@@ -35,11 +35,38 @@ PLACES = ["Leeds", "Bristol", "Kings Cross", "Elm Street", "Harbour Road", "the 
 NOISE = ["Win a free cruise!!! click now", "We are hiring: senior engineer", "RT if you agree"]
 
 
+OPENERS = ["", "", "", "@acme ", "Hey @acme, ", "Seriously, ", "Honestly ", "Update: ", "So ",
+           "Day {d} and ", "Morning. ", "Not again: ", "Quick one: ", "FYI @acme "]  # fmt: skip
+DETAILS = [
+    " Third time this week.", " Order ref {code}.", " Waiting since {h}:{mm}.",
+    " Called {k} times, no answer.", " My kids were with me.", " Paid £{n} for this.",
+    " Thanks {name}!", " Sort it out.", " Anyone else?", " Not impressed.",
+    " https://t.co/{code}", " #{tag}", " 😡", " 🙏", " Posted from {place} at {h}:{mm}.",
+    " {name} at the desk was kind though.", " Ticket {code}, reply pending {k} days.",
+]  # fmt: skip
+NAMES = ["Sam", "Priya", "Tom", "Aisha", "Lukas", "Marie", "Jo", "Wei", "Omar", "Elena"]
+TAGS = ["fail", "customerservice", "help", "ev", "thankyou", "notgood", "monday", "travel"]
+
+
+def _fill(template: str, rng: random.Random) -> str:
+    return template.format(
+        place=rng.choice(PLACES), n=rng.randint(10, 99999), d=rng.randint(2, 30),
+        code=f"{rng.choice('ABCDEFGHJKLMNPQRSTUVWXYZ')}{rng.randint(1000, 999999)}",
+        h=rng.randint(6, 22), mm=f"{rng.randint(0, 59):02d}", k=rng.randint(2, 9),
+        name=rng.choice(NAMES), tag=rng.choice(TAGS),
+    )  # fmt: skip
+
+
 def _text(rng: random.Random) -> str:
+    """Return one customer text; nearly every one distinct, as real traffic is."""
     if rng.random() < 0.08:
-        return rng.choice(NOISE)
-    topic = rng.choice(TOPICS).format(place=rng.choice(PLACES), n=rng.randint(10, 99999))
-    return topic[0].upper() + topic[1:] + rng.choice([".", "!", "!!", " @acme", " #fail", ""])
+        return rng.choice(NOISE) + _fill(rng.choice(DETAILS[-7:]), rng)
+    topic = _fill(rng.choice(TOPICS), rng)
+    text = _fill(rng.choice(OPENERS), rng) + topic
+    text = text[0].upper() + text[1:] + rng.choice([".", "!", "!!", " @acme", " #fail", ""])
+    for _ in range(rng.choice((0, 1, 1, 2, 2))):
+        text += _fill(rng.choice(DETAILS), rng)
+    return text
 
 
 def _when(rng: random.Random, now: datetime, days: int) -> datetime:
