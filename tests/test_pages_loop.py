@@ -19,9 +19,9 @@ POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "").strip()
 def _item_page(user_id: int, item_id: int) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.session_state["auth_user_id"] = user_id
+    at.switch_page("app_pages/item.py")  # as a deep link opens it, not via the start page
     at.query_params["item"] = str(item_id)
     at.run()
-    at.switch_page("app_pages/item.py").run()
     assert not at.exception, at.exception
     return at
 
