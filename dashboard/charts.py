@@ -3,7 +3,10 @@
 One palette per dimension, so a state or a channel has the same colour on every chart. Every
 chart has a title, titled axes and tooltips, and is sized for a laptop screen. Charts a click can
 lead from carry a point selection named `pick` (read back through `st.altair_chart(...,
-on_select="rerun")`).
+on_select="rerun")`). Each chart is split in two: `<noun>_frame` shapes the rows it draws,
+`<noun>_layout` builds the chart around any data (a DataFrame, or named data for
+`dashboard.chartspecs`, which builds each layout once and swaps the rows in); `<noun>_chart`
+puts both together.
 """
 
 from __future__ import annotations
@@ -49,8 +52,17 @@ def _pick(*fields: str) -> alt.Parameter:
 
 def volume_chart(df: pd.DataFrame) -> alt.LayerChart:
     """Stacked messages per day by channel, with the share of complaints as a line."""
-    df = df.assign(channel_label=df["channel"].map(CHANNEL_LABELS).fillna(df["channel"]))
-    base = alt.Chart(df).encode(x=alt.X("day:T", title="Day", axis=alt.Axis(format="%d %b")))
+    return volume_layout(volume_frame(df))
+
+
+def volume_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the channels' display names."""
+    return df.assign(channel_label=df["channel"].map(CHANNEL_LABELS).fillna(df["channel"]))
+
+
+def volume_layout(data) -> alt.LayerChart:
+    """Build the volume chart around `data` (rows of `volume_frame`)."""
+    base = alt.Chart(data).encode(x=alt.X("day:T", title="Day", axis=alt.Axis(format="%d %b")))
     bars = (
         base.mark_bar(opacity=0.85)
         .encode(
@@ -90,8 +102,18 @@ def volume_chart(df: pd.DataFrame) -> alt.LayerChart:
 
 def leadtime_chart(df: pd.DataFrame, *, median: float | None = None) -> alt.LayerChart:
     """Histogram (pre-binned) of days from first complaint to shipped fix, median marked."""
+    return leadtime_layout(df, median_frame(median))
+
+
+def median_frame(median: float | None) -> pd.DataFrame:
+    """Return the one-row table the median rule is drawn from (no row: no rule)."""
+    return pd.DataFrame({"median": [] if median is None else [median]})
+
+
+def leadtime_layout(bins, median) -> alt.LayerChart:
+    """Build the lead-time chart around the bins' data and the median's."""
     bars = (
-        alt.Chart(df)
+        alt.Chart(bins)
         .mark_bar(color=STATE_COLORS["shipped"])
         .encode(
             x=alt.X("days_from:Q", bin="binned", title="Days from first complaint to fix"),
@@ -105,7 +127,7 @@ def leadtime_chart(df: pd.DataFrame, *, median: float | None = None) -> alt.Laye
         )
     )
     rule = (
-        alt.Chart(pd.DataFrame({"median": [] if median is None else [median]}))
+        alt.Chart(median)
         .mark_rule(color="#333333", strokeDash=[4, 3], strokeWidth=2)
         .encode(
             x=alt.X("median:Q"),
@@ -119,12 +141,21 @@ def leadtime_chart(df: pd.DataFrame, *, median: float | None = None) -> alt.Laye
 
 def flow_chart(df: pd.DataFrame) -> alt.Chart:
     """Cumulative flow: stacked items in each state at the end of each day."""
+    return flow_layout(flow_frame(df))
+
+
+def flow_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the states' display names and their stacking order."""
     order = {s: i for i, s in enumerate(reversed(list(STATE_COLORS)))}
-    df = df.assign(
+    return df.assign(
         state_label=df["state"].map(STATE_LABELS), order=df["state"].map(order).astype("int64")
     )
+
+
+def flow_layout(data) -> alt.Chart:
+    """Build the cumulative flow chart around `data` (rows of `flow_frame`)."""
     return (
-        alt.Chart(df)
+        alt.Chart(data)
         .mark_area(opacity=0.9)
         .encode(
             x=alt.X("day:T", title="Day", axis=alt.Axis(format="%d %b")),
@@ -147,11 +178,20 @@ def flow_chart(df: pd.DataFrame) -> alt.Chart:
 
 def funnel_chart(df: pd.DataFrame) -> alt.LayerChart:
     """Funnel message → forwarded → item → shipped → loop closed, each bar labelled."""
-    df = df.assign(
+    return funnel_layout(funnel_frame(df), stages=tuple(df["stage"]))
+
+
+def funnel_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Add each bar's label: the count and the share of all messages."""
+    return df.assign(
         label=[f"{n:,} ({s:.1%})" for n, s in zip(df["messages"], df["share"], strict=True)]
     )
-    base = alt.Chart(df).encode(
-        y=alt.Y("stage:N", sort=list(df["stage"]), title=None, axis=alt.Axis(labelOverlap=False)),
+
+
+def funnel_layout(data, *, stages: tuple[str, ...]) -> alt.LayerChart:
+    """Build the funnel around `data` (rows of `funnel_frame`), stages top to bottom."""
+    base = alt.Chart(data).encode(
+        y=alt.Y("stage:N", sort=list(stages), title=None, axis=alt.Axis(labelOverlap=False)),
         x=alt.X("messages:Q", title="Messages", scale=alt.Scale(nice=True)),
         tooltip=[
             alt.Tooltip("stage:N", title="Stage"),
@@ -166,6 +206,11 @@ def funnel_chart(df: pd.DataFrame) -> alt.LayerChart:
 
 def sla_chart(df: pd.DataFrame) -> alt.Chart:
     """Forwards due in the period per team: on time, late, still open past respond-by."""
+    return sla_layout(sla_frame(df))
+
+
+def sla_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per team and outcome (on time, late, still open)."""
     long = df.assign(on_time=df["due"] - df["late"] - df["still_open"]).melt(
         id_vars=["team"],
         value_vars=["on_time", "late", "still_open"],
@@ -175,8 +220,13 @@ def sla_chart(df: pd.DataFrame) -> alt.Chart:
     long["outcome"] = long["outcome"].map(
         {"on_time": "On time", "late": "Late", "still_open": "Still open"}
     )
+    return long
+
+
+def sla_layout(data) -> alt.Chart:
+    """Build the SLA chart around `data` (rows of `sla_frame`)."""
     return (
-        alt.Chart(long)
+        alt.Chart(data)
         .mark_bar()
         .encode(
             y=alt.Y(
@@ -197,7 +247,12 @@ def sla_chart(df: pd.DataFrame) -> alt.Chart:
 
 def themes_chart(df: pd.DataFrame) -> alt.LayerChart:
     """Top rising themes: messages this period (bar) against the previous period (tick)."""
-    base = alt.Chart(df).encode(
+    return themes_layout(df, rows=len(df))
+
+
+def themes_layout(data, *, rows: int) -> alt.LayerChart:
+    """Build the themes chart around `data`, tall enough for `rows` themes."""
+    base = alt.Chart(data).encode(
         y=alt.Y(
             "label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)
         ),
@@ -216,7 +271,7 @@ def themes_chart(df: pd.DataFrame) -> alt.LayerChart:
     ticks = base.mark_tick(color="#333333", thickness=2, size=18).encode(x="previous:Q")
     return alt.layer(bars, ticks).properties(
         title="Messages per theme: this period (bar) and the previous one (tick)",
-        height=max(120, 30 * len(df)),
+        height=max(120, 30 * rows),
     )
 
 

@@ -306,21 +306,11 @@ def insights_frames(
 def insights_specs(
     first: date, last: date, team: str | None, channel: str | None
 ) -> dict[str, dict]:
-    """Return the Insights charts as Vega-Lite specs (built once per cache fill)."""
-    from dashboard import charts
+    """Return the Insights charts as Vega-Lite specs (layouts built once per process)."""
+    from dashboard import chartspecs
 
     frames = insights_frames(first, last, team, channel)
-    built = {
-        "volume": lambda f: charts.volume_chart(f),
-        "lead_bins": lambda f: charts.leadtime_chart(f, median=frames["kpis"][0].value),
-        "flow": lambda f: charts.flow_chart(f),
-        "funnel": lambda f: charts.funnel_chart(f),
-        "sla": lambda f: charts.sla_chart(f),
-        "themes": lambda f: charts.themes_chart(f),
-    }
-    # validated by the chart tests; skipping the JSON-schema check here saves ~150 ms a fill
-    specs = {k: make(frames[k]) for k, make in built.items() if not frames[k].empty}
-    return {k: chart.to_dict(validate=False) for k, chart in specs.items()}
+    return chartspecs.insights_specs(frames, median=frames["kpis"][0].value)
 
 
 @st.cache_data(ttl=300, show_spinner=False)

@@ -352,6 +352,8 @@ class Forward(_Table, table=True):
         sa.Index("ix_forward_inbox", "recipient_id", "acknowledged_at", "respond_by"),
         # covers Insights' hours to acknowledge (forwards acknowledged in a period)
         sa.Index("ix_forward_acked", "acknowledged_at", "created_at", "recipient_id"),
+        # covers Insights' SLA breaches by team and overdue forwards by day
+        sa.Index("ix_forward_due", "respond_by", "acknowledged_at", "recipient_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

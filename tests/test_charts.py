@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+import altair as alt
 import pandas as pd
 
-from dashboard import charts
+from dashboard import charts, chartspecs
 
 
 def _volume() -> pd.DataFrame:
@@ -126,3 +129,58 @@ def test_sparkline_has_no_axes():
     spec = charts.sparkline_chart([1.0, 3.0, 2.0]).to_dict()
     assert spec["mark"]["type"] == "line"
     assert spec["encoding"]["x"]["axis"] is None and spec["encoding"]["y"]["axis"] is None
+
+
+def _resolved(spec: dict) -> dict:
+    """Return the spec with each named data reference replaced by its rows (and view names,
+    which Altair numbers per chart built, made equal)."""
+    datasets = spec.get("datasets", {})
+
+    def walk(node):
+        if isinstance(node, str):
+            return re.sub(r"^view_\w+$", "view", node)
+        if isinstance(node, dict):
+            if set(node) == {"name"} and node["name"] in datasets:
+                return {"values": datasets[node["name"]]}
+            return {k: walk(v) for k, v in node.items() if k != "datasets"}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(spec)
+
+
+def test_fast_specs_draw_the_same_as_the_altair_charts():
+    themes = pd.DataFrame(
+        {"theme_id": [7], "label": ["Idle cars"], "messages": [9], "previous": [2], "change": [7]}
+    )
+    frames = {
+        "volume": _volume(),
+        "lead_bins": pd.DataFrame({"days_from": [0.0], "days_to": [2.0], "items": [3]}),
+        "flow": pd.DataFrame(
+            {
+                "day": pd.to_datetime(["2026-11-14"] * 2),
+                "state": ["new", "shipped"],
+                "items": [3, 1],
+            }
+        ),
+        "funnel": pd.DataFrame(
+            {"stage": ["Messages", "Shipped"], "messages": [10, 2], "share": [1.0, 0.2]}
+        ),
+        "sla": pd.DataFrame({"team": ["Charging"], "due": [5], "late": [1], "still_open": [2]}),
+        "themes": themes,
+    }
+    fast = chartspecs.insights_specs(frames, median=1.5)
+    slow = {
+        "volume": charts.volume_chart(frames["volume"]),
+        "lead_bins": charts.leadtime_chart(frames["lead_bins"], median=1.5),
+        "flow": charts.flow_chart(frames["flow"]),
+        "funnel": charts.funnel_chart(frames["funnel"]),
+        "sla": charts.sla_chart(frames["sla"]),
+        "themes": charts.themes_chart(themes),
+    }
+    for name, chart in slow.items():
+        assert _resolved(fast[name]) == _resolved(chart.to_dict()), name
+        alt.Chart.from_dict(fast[name])  # a valid Vega-Lite spec (raises if not)
+    empty = {k: v.iloc[0:0] for k, v in frames.items()}
+    assert chartspecs.insights_specs(empty, median=None) == {}

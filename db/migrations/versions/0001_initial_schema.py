@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:18:47.435960
+Create Date: 2026-11-22 18:24:29.032083
 """
 
 from collections.abc import Sequence
@@ -308,6 +308,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('forward', schema=None) as batch_op:
         batch_op.create_index('ix_forward_acked', ['acknowledged_at', 'created_at', 'recipient_id'], unique=False)
+        batch_op.create_index('ix_forward_due', ['respond_by', 'acknowledged_at', 'recipient_id'], unique=False)
         batch_op.create_index('ix_forward_inbox', ['recipient_id', 'acknowledged_at', 'respond_by'], unique=False)
         batch_op.create_index(batch_op.f('ix_forward_item_id'), ['item_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_forward_message_id'), ['message_id'], unique=False)
@@ -348,6 +349,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_forward_message_id'))
         batch_op.drop_index(batch_op.f('ix_forward_item_id'))
         batch_op.drop_index('ix_forward_inbox')
+        batch_op.drop_index('ix_forward_due')
         batch_op.drop_index('ix_forward_acked')
 
     op.drop_table('forward')
