@@ -10,7 +10,7 @@ rows are retried one by one; a row still refused goes to quarantine, never silen
 from __future__ import annotations
 
 import operator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +22,7 @@ from db import enrich, rollup
 from db.ingest.among import among
 from db.ingest.contacts import resolve_contacts
 from db.ingest.records import QUARANTINE_CAP, Record, Rejected, dumps
+from db.ingest.records import sqlite_time as _sqlite_time
 from db.models import Message, Quarantine, UTCDateTime
 
 _MSG = Message.__table__
@@ -29,26 +30,10 @@ _QUAR = Quarantine.__table__
 _SHOWN_PER_FILE = 20
 
 
-def _sqlite_time(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    text = value.isoformat(" ")[:-6]  # drop "+00:00": SQLite holds naive UTC
-    return text if value.microsecond else text + ".000000"
-
-
-def _sqlite_json(value: Any) -> str:
-    return "[]" if value == [] else dumps(value)
-
-
 _COLUMNS = [c for c in _MSG.columns if c.name != "id"]
 _GET = operator.itemgetter(*(c.name for c in _COLUMNS))
-_CONVERT = [
-    (i, _sqlite_json if isinstance(c.type, sa.JSON) else _sqlite_time)
-    for i, c in enumerate(_COLUMNS)
-    if isinstance(c.type, sa.JSON | UTCDateTime)
-]
+_JSON_AT = [i for i, c in enumerate(_COLUMNS) if isinstance(c.type, sa.JSON)]
+_TIME_AT = [i for i, c in enumerate(_COLUMNS) if isinstance(c.type, UTCDateTime)]
 _SQLITE_INSERT = "INSERT INTO message ({}) VALUES ({})".format(
     ", ".join(f'"{c.name}"' for c in _COLUMNS), ", ".join("?" * len(_COLUMNS))
 )
@@ -57,11 +42,19 @@ _SQLITE_INSERT = "INSERT INTO message ({}) VALUES ({})".format(
 def sqlite_params(rows: list[dict[str, Any]]) -> list[tuple]:
     """Serialise rows exactly as SQLAlchemy stores them on SQLite, for a driver executemany."""
     params = []
+    times: dict[Any, str | None] = {None: None}  # a batch shares its imported_at
     for row in rows:
         values = list(_GET(row))
-        for i, convert in _CONVERT:
-            values[i] = convert(values[i])
-        params.append(tuple(values))
+        for i in _JSON_AT:
+            value = values[i]
+            values[i] = "[]" if value == [] else dumps(value)
+        for i in _TIME_AT:
+            value = values[i]
+            text = times.get(value)
+            if text is None and value is not None:
+                text = times[value] = _sqlite_time(value)
+            values[i] = text
+        params.append(tuple(values))  # SQLAlchemy passes on tuples only
     return params
 
 

@@ -18,7 +18,7 @@ import hashlib
 import json
 import json.encoder
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -89,6 +89,16 @@ def raw_json(value: Any) -> str:
         return orjson.dumps(value).decode("utf-8")
     except (TypeError, ValueError):  # integers beyond 64 bits, lone surrogates
         return dumps(value)
+
+
+def sqlite_time(value: datetime | None) -> str | None:
+    """Return an aware datetime as the text SQLAlchemy stores on SQLite (naive UTC)."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    text = value.isoformat(" ")[:-6]  # drop "+00:00": SQLite holds naive UTC
+    return text if value.microsecond else text + ".000000"
 
 
 class BadField(ValueError):
