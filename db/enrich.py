@@ -21,6 +21,7 @@ from db.models import Contact, Message, Theme
 from db.scoring import score_message, text_facts
 from db.settings import all_settings
 from db.signals import Context
+from db.signature import Folds
 
 RESCORE_CHUNK = 5000
 _SCORED = ("sentiment", "complaint", "score", "reasons", "is_noise")
@@ -74,7 +75,8 @@ def enrich_batch(conn: Connection, rows: list[dict[str, Any]], *, now: datetime)
     if not rows:
         return
     ignore, said = score_rows(conn, rows)
-    themes.assign(conn, rows, ignore=ignore, now=now, words=said)
+    folds = Folds.parse(all_settings(conn)["theme_synonyms"])
+    themes.assign(conn, rows, ignore=ignore, now=now, words=said, folds=folds)
 
 
 def _reset_themes(conn: Connection) -> None:
@@ -109,7 +111,8 @@ def rescore_all(engine: Engine, *, now: datetime) -> int:
 def _rescore_chunk(conn: Connection, rows: list[dict[str, Any]], *, now: datetime) -> None:
     ignore, said = score_rows(conn, rows)
     free = [r for r in rows if r["theme_id"] is None]
-    themes.assign(conn, free, ignore=ignore, now=now, words=said)
+    folds = Folds.parse(all_settings(conn)["theme_synonyms"])
+    themes.assign(conn, free, ignore=ignore, now=now, words=said, folds=folds)
     m = Message.__table__
     stmt = (
         sa.update(m)

@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "vip_handles": [],
     "sla_ack_business_days": 1,
     "public_base_url": "",
+    "theme_synonyms": [],
 }
 
 _LIST_KEYS = {"own_handles", "own_domains", "ceo_addresses", "vip_emails", "vip_handles"}
@@ -40,6 +41,8 @@ def _normalise(key: str, value: Any) -> Any:
         if not isinstance(value, list | tuple):
             raise InvalidInput(f"Setting {key!r} must be a list.")
         return sorted({str(v).strip().lower().lstrip("@") for v in value if str(v).strip()})
+    if key == "theme_synonyms":
+        return _synonym_lines(value)
     if key == "sla_ack_business_days":
         try:
             days = int(value)
@@ -49,6 +52,23 @@ def _normalise(key: str, value: Any) -> Any:
             raise InvalidInput("The acknowledge SLA must be between 1 and 30 business days.")
         return days
     return str(value).strip()
+
+
+def _synonym_lines(value: Any) -> list[str]:
+    """Normalise "concept: word word ..." lines (one concept a line), refusing a line without
+    a concept or without words."""
+    lines = value.splitlines() if isinstance(value, str) else value
+    if not isinstance(lines, list | tuple):
+        raise InvalidInput("Theme synonyms must be lines of 'concept: word word ...'.")
+    out = []
+    for n, line in enumerate(lines, 1):
+        concept, colon, words = str(line).lower().partition(":")
+        if not str(line).strip():
+            continue
+        if not colon or not concept.strip() or not words.split() or " " in concept.strip():
+            raise InvalidInput(f"Theme synonyms line {n} must read 'concept: word word ...'.")
+        out.append(f"{concept.strip()}: {' '.join(dict.fromkeys(words.split()))}")
+    return out
 
 
 def get_setting(session_or_conn: Session | Connection, key: str) -> Any:

@@ -93,12 +93,38 @@ def _rank(word: str, term: str) -> int:
     return 3
 
 
+class Folds(dict):
+    """The company's own synonyms, word -> concept (settings `theme_synonyms`); hashable, so
+    it can key the memo. Its concepts rank with the built-in ones."""
+
+    def __init__(self, pairs=()) -> None:
+        super().__init__(pairs)
+        self._hash = hash(frozenset(self.items()))
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return self._hash
+
+    @classmethod
+    def parse(cls, lines: Sequence[str]) -> Folds:
+        """Read lines "concept: word word ..." (as stored by `db.settings`)."""
+        pairs = {}
+        for line in lines:
+            concept, _, words = line.partition(":")
+            for word in {concept, *words.split()}:
+                pairs[word.strip().lower()] = concept.strip().lower()
+        return cls(pairs)
+
+
+NO_FOLDS = Folds()
+
+
 def signature(
     text: str,
     *,
     ignore: frozenset[str] = frozenset(),
     named: set[str] | None = None,
     words: list[str] | None = None,
+    folds: Folds = NO_FOLDS,
 ) -> list[str]:
     """Return the message's signature terms, most telling first; collect names into `named`."""
     proper: set[str] | None = None  # capitalised words, found only once a plain word needs it
@@ -106,6 +132,8 @@ def signature(
     info = _INFO.get
     for pos, word in enumerate(tokens(text) if words is None else words):
         term, rank = info(word) or _info(word)
+        if folds and (word in folds or term in folds):
+            term, rank = folds.get(word) or folds[term], 1
         if term and term not in seen and term not in ignore:
             if rank == 3:
                 if proper is None:
@@ -119,24 +147,24 @@ def signature(
     return terms
 
 
-_KEYED: dict[tuple[str, frozenset[str]], tuple[list[str], list[str], list[str]]] = {}
+_KEYED: dict[tuple, tuple[list[str], list[str], list[str]]] = {}
 
 
 def keyed_signature(
-    text: str, *, ignore: frozenset[str], words: list[str] | None = None
+    text: str, *, ignore: frozenset[str], words: list[str] | None = None, folds: Folds = NO_FOLDS
 ) -> tuple[list[str], list[str], list[str]]:
     """Return (terms, the names and codes among them, candidate keys), memoised by text.
 
     Pure in `text` and `ignore` (`words` must be `tokens(text)`); callers must not mutate.
     """
-    found = _KEYED.get((text, ignore))
+    found = _KEYED.get((text, ignore, folds))
     if found is None:
         named: set[str] = set()
-        terms = signature(text, ignore=ignore, named=named, words=words)
+        terms = signature(text, ignore=ignore, named=named, words=words, folds=folds)
         found = (terms, [t for t in terms if t in named], candidate_keys(terms))
         if len(_KEYED) >= _INFO_MAX // 4:
             _KEYED.clear()
-        _KEYED[(text, ignore)] = found
+        _KEYED[(text, ignore, folds)] = found
     return found
 
 
@@ -150,6 +178,35 @@ def remember(text: str, ignore: frozenset[str], keyed: tuple) -> None:
 def candidate_keys(terms: Sequence[str]) -> list[str]:
     """Return the pair keys of a message's terms, in preference order."""
     return [a + "+" + b if a < b else b + "+" + a for a, b in combinations(terms, 2)]
+
+
+LABEL_CANDIDATES = 25  # members of a new theme considered for its label
+
+
+def best_label(
+    members: Sequence[Mapping[str, Any]],
+    key: str,
+    *,
+    ignore: frozenset[str] = frozenset(),
+    folds: Folds = NO_FOLDS,
+) -> str:
+    """Return the label of the member that names the group's problem best.
+
+    The founder is often a poor name ("Help!", a question that shares one word): prefer the
+    label carrying both terms of the group's key, then one of three words or more, then a
+    complaint (the group is about a problem), then an email subject (written as a title) over
+    a tweet's first sentence, then the earliest.
+    """
+    wanted = set(key.split("+")) if "+" in key else set()
+    best: tuple | None = None
+    for i, msg in enumerate(members[:LABEL_CANDIDATES]):
+        text = label_for(msg)
+        terms = signature(text, ignore=ignore, folds=folds) if wanted else ()
+        rank = (-len(wanted.intersection(terms)), len(text.split()) < 3,
+                not msg.get("complaint"), msg.get("channel") != "email", i)  # fmt: skip
+        if best is None or rank < best[0]:
+            best = (rank, text)
+    return best[1] if best else "Untitled theme"
 
 
 def label_for(msg: Mapping[str, Any]) -> str:

@@ -2,10 +2,12 @@
 
 Every pair of a message's first signature terms (`db.signature`) is a candidate key; a batch looks
 its keys up in one indexed query on `Theme.key` (recent themes only) and counts how many of its
-own messages share each key. A message joins its best-supported key (the same order for every
+own messages share each key (the company's own synonyms, setting `theme_synonyms`, fold its
+words into concepts first). A message joins its best-supported key (the same order for every
 message), pairs with a name or code seen together far above chance may bridge two groups, and
 replies follow their conversation. A group joins an existing theme or founds a new one, so cost
-grows with the batch, never with the table. `split_message` undoes a wrong merge.
+grows with the batch, never with the table. A new theme is named by the member that names the
+problem best (`best_label`). `split_message` undoes a wrong merge.
 """
 
 from __future__ import annotations
@@ -19,10 +21,19 @@ import sqlalchemy as sa
 from db import rollup
 from db.ingest.among import among
 from db.models import Message, Theme
-from db.signature import MAX_TERMS, candidate_keys, keyed_signature, label_for, signature
+from db.signature import (
+    MAX_TERMS,
+    NO_FOLDS,
+    Folds,
+    best_label,
+    candidate_keys,
+    keyed_signature,
+    label_for,
+    signature,
+)
 
-__all__ = ["MAX_TERMS", "assign", "candidate_keys", "label_for", "recount", "signature",
-           "split_message"]  # fmt: skip
+__all__ = ["MAX_TERMS", "assign", "best_label", "candidate_keys", "label_for", "recount",
+           "signature", "split_message"]  # fmt: skip
 
 MATCH_WINDOW = timedelta(days=7)  # a theme quiet for a week is closed; a new one starts
 THREAD = "thread:"  # pseudo-key: messages of one conversation share it
@@ -52,6 +63,7 @@ def assign(
     ignore: frozenset[str],
     now: datetime,
     words: dict[int, list[str]] | None = None,
+    folds: Folds = NO_FOLDS,
 ) -> None:
     """Set `theme_id` on each non-noise row, creating and growing Theme rows through `conn`.
 
@@ -66,7 +78,7 @@ def assign(
             continue
         text = f"{row.get('subject') or ''}\n{row.get('body') or ''}"
         said = words.get(id(row)) if words else None
-        terms, names, keys = keyed_signature(text, ignore=ignore, words=said)
+        terms, names, keys = keyed_signature(text, ignore=ignore, words=said, folds=folds)
         named.update(names)
         if row.get("thread_key"):
             keys = [*keys, THREAD + row["thread_key"]]  # replies in a thread join its theme
@@ -82,7 +94,8 @@ def assign(
     )
     existing.update(_threads(conn, [r["thread_key"] for r, _ in keyed if r.get("in_reply_to")]))
     strong = _associated(len(keyed), support, freq, named)
-    _apply(conn, _components(keyed, support, existing, strong), existing, now=now)
+    growth = _components(keyed, support, existing, strong)
+    _apply(conn, growth, existing, now=now, ignore=ignore, folds=folds)
 
 
 def _threads(conn, thread_keys: list[str]) -> dict[str, tuple[int, int]]:
@@ -158,7 +171,7 @@ def _components(keyed, support, existing, strong) -> dict[str, list[dict[str, An
     return growth
 
 
-def _apply(conn, growth, existing, *, now: datetime) -> None:
+def _apply(conn, growth, existing, *, now: datetime, ignore=frozenset(), folds=NO_FOLDS) -> None:
     t = Theme.__table__
     for key, members in growth.items():
         first = min(m["received_at"] for m in members)
@@ -177,13 +190,14 @@ def _apply(conn, growth, existing, *, now: datetime) -> None:
                 )
             )
         else:
-            tid = _create(conn, key, members[0], len(members), contacts, first, last, now)
+            label = best_label(members, key, ignore=ignore, folds=folds)
+            tid = _create(conn, key, label, len(members), contacts, first, last, now)
         for m in members:
             m["theme_id"] = tid
 
 
-def _create(conn, key, founder, count, contacts, first, last, now) -> int:
-    values = dict(key=key[:200], label=label_for(founder)[:200], message_count=count,
+def _create(conn, key, label, count, contacts, first, last, now) -> int:
+    values = dict(key=key[:200], label=label[:200], message_count=count,
                   contact_count=contacts, first_seen=first, last_seen=last,
                   created_at=now)  # fmt: skip
     return conn.execute(sa.insert(Theme.__table__).values(**values)).inserted_primary_key[0]
@@ -218,7 +232,7 @@ def split_message(conn, message_id: int, *, now: datetime | None = None) -> int:
         raise NotFound(f"Message {message_id} does not exist.")
     old = row["theme_id"]
     at = now or datetime.now(UTC)
-    new = _create(conn, f"split:{message_id}", row, 1, 1, row["received_at"],
+    new = _create(conn, f"split:{message_id}", label_for(row), 1, 1, row["received_at"],
                   row["received_at"], at)  # fmt: skip
     conn.execute(sa.update(m).where(m.c.id == message_id).values(theme_id=new))
     rollup.move_theme(conn, row, new)  # Insights' daily counts per theme

@@ -42,6 +42,11 @@ DEMO_SETTINGS: dict[str, Any] = {
     "ceo_addresses": ["erin.cole@voltra.example"],
     "vip_emails": ["fay@ockenden-logistics.example"],
     "vip_handles": ["frugal_fleet_fay"],
+    # Voltra's own words for the same things, so one problem told many ways is one theme
+    "theme_synonyms": [
+        "stall: stall stalls charger chargers bay bays hub",
+        "idle: idle parked parking park hogging hog hogs occupied finished full fully overstay",
+    ],
 }
 # The loader acts as the system, not as a person: its audit events have no actor.
 _SYSTEM = SimpleNamespace(id=None, role=Role.ADMIN, name="demo loader")

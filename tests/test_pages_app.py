@@ -352,6 +352,19 @@ def test_admin_saves_settings(db):
     assert stored == {"own_handles": ["acme_help", "acmecars"], "sla_ack_business_days": 2}
 
 
+def test_admin_saves_theme_synonyms_and_refuses_a_malformed_line(db):
+    at, _ = admin_app(db)
+    at.text_area(key="admin_set_synonyms").input("stall: Stall charger  bay")
+    at.button(key="admin_settings_go").click().run()
+    stored = dict(db.exec(select(Setting.key, Setting.value)).all())
+    assert stored == {"theme_synonyms": ["stall: stall charger bay"]}
+    at.text_area(key="admin_set_synonyms").input("stall charger bay")
+    at.button(key="admin_settings_go").click().run()
+    assert "line 1" in at.error[0].value
+    db.expire_all()
+    assert db.get(Setting, "theme_synonyms").value == ["stall: stall charger bay"]
+
+
 def test_admin_lists_quarantine_with_a_download_of_the_raw_bytes(db):
     db.add(Quarantine(source="bad.json", reason="invalid JSON at line 3", raw=b"{oops"))
     db.commit()

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from db import themes
-from db.errors import NotFound
+from db import settings, themes
+from db.errors import InvalidInput, NotFound
 from db.models import Message, Theme
+from db.signature import NO_FOLDS, Folds
 from tests.factories import NOW, make_message
 
 IGNORE = frozenset({"voltra"})
@@ -141,3 +142,67 @@ def test_replies_in_a_thread_join_its_theme_even_with_few_words(engine, session)
 def test_a_lone_message_with_too_few_words_gets_no_theme(engine, session):
     (r,) = assign(engine, [row("Same here!", thread_key="c9")])
     assert r.get("theme_id") is None and theme_rows(engine) == []
+
+
+# --- the company's own vocabulary and theme labels -----------------------------------------
+
+HOGGING = [
+    "Every stall at Thornbury taken by finished cars again",
+    "Bays at Wexham Green blocked by idle cars all evening",
+    "Full cars parked on the chargers at Bicester, owners nowhere",
+]
+VOLTRA_WORDS = Folds.parse(
+    ["stall: stall stalls charger chargers bay bays", "idle: idle parked finished full"]
+)
+
+
+def test_the_company_vocabulary_folds_its_words_into_concepts():
+    plain = themes.signature(HOGGING[1], ignore=IGNORE)
+    folded = themes.signature(HOGGING[1], ignore=IGNORE, folds=VOLTRA_WORDS)
+    assert "bays" in plain and "stall" not in plain
+    assert {"stall", "idle"} <= set(folded) and "bays" not in folded
+
+
+def test_one_problem_told_in_different_words_is_one_theme_with_the_vocabulary(engine, session):
+    def ids(folds) -> set:
+        rows = [row(t, minutes=i) for i, t in enumerate(HOGGING)]
+        with engine.begin() as conn:
+            themes.assign(conn, rows, ignore=IGNORE, now=NOW, folds=folds)
+        return {r["theme_id"] for r in rows}
+
+    assert len(ids(NO_FOLDS)) > 1  # the built-in folds do not know stalls are chargers
+    assert len(ids(VOLTRA_WORDS)) == 1
+
+
+def test_a_new_theme_is_named_by_the_member_that_names_its_problem():
+    members = [
+        row("Help!", minutes=0),
+        row("Is this normal?", minutes=1),
+        {**row("Yesterday", minutes=2), "channel": "email", "subject": "Screen went black"},
+        row("My screen went black on the motorway", minutes=3, complaint=True),
+    ]
+    assert themes.best_label(members, "black+screen", ignore=IGNORE) == (
+        "My screen went black on the motorway"
+    )
+    members[2]["complaint"] = True  # now an email subject with both terms is the better title
+    assert themes.best_label(members, "black+screen", ignore=IGNORE) == "Screen went black"
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (
+            "stall: stall Stalls  charger\n\nidle: idle parked",
+            ["stall: stall stalls charger", "idle: idle parked"],
+        ),
+        (["late: late delayed"], ["late: late delayed"]),
+    ],
+)
+def test_theme_synonyms_setting_is_normalised(value, expected):
+    assert settings._normalise("theme_synonyms", value) == expected
+
+
+@pytest.mark.parametrize("value", ["no colon here", "two words: x y", ": nothing", "stall:"])
+def test_a_malformed_theme_synonyms_line_is_refused_with_its_number(value):
+    with pytest.raises(InvalidInput, match="line 1"):
+        settings._normalise("theme_synonyms", [value])

@@ -89,6 +89,15 @@ def _settings_tab() -> None:
                 help="One per line.",
                 height=100,
             )
+        values["theme_synonyms"] = st.text_area(
+            "Theme synonyms",
+            "\n".join(current["theme_synonyms"]),
+            key="admin_set_synonyms",
+            help="Your customers' words for the same thing, one concept a line: "
+            "`stall: stall stalls charger bay`. Messages that say it differently then group "
+            "into one theme. `feedbackloop rescore` regroups messages already stored.",
+            height=100,
+        )
         sla = int(current["sla_ack_business_days"])
         values["sla_ack_business_days"] = st.number_input(
             "Acknowledge a forward within (business days)", 1, 30, sla, key="admin_set_sla"
@@ -104,7 +113,7 @@ def _save_settings(current: dict, values: dict) -> None:
     with data.session() as s:
         me = data.actor(s)
         for key, value in values.items():
-            if key in LIST_SETTINGS:
+            if key in LIST_SETTINGS or key == "theme_synonyms":
                 value = [line.strip() for line in value.splitlines() if line.strip()]
             if key in DEFAULTS and value != current[key]:
                 done = ui.domain_action(put_setting, s, key, value, actor=me, now=utcnow())
