@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+import db.coltypes
 import db.models
 ${imports if imports else ""}
 

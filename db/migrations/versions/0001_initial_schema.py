@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:24:29.032083
+Create Date: 2026-11-22 18:27:05.132654
 """
 
 from collections.abc import Sequence
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+import db.coltypes
 import db.models
 
 
@@ -32,8 +33,8 @@ def upgrade() -> None:
     sa.Column('vip_tier', sa.Integer(), nullable=False),
     sa.Column('customer_since', sa.Date(), nullable=True),
     sa.Column('public_consent', sa.Boolean(), nullable=False),
-    sa.Column('created_at', db.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('email'),
     sa.UniqueConstraint('handle')
@@ -74,10 +75,10 @@ def upgrade() -> None:
     sa.Column('message_id_header', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', db.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_attempt_at', db.coltypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('created_at', db.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', db.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', db.coltypes.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('dedupe_key')
     )
@@ -91,13 +92,13 @@ def upgrade() -> None:
     sa.Column('fmt', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('raw', sa.LargeBinary(), nullable=False),
-    sa.Column('created_at', db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('setting',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('value', sa.JSON(), nullable=False),
-    sa.Column('updated_at', db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
     op.create_table('user',
@@ -110,9 +111,9 @@ def upgrade() -> None:
     sa.Column('external_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
-    sa.Column('locked_until', db.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_review_at', db.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('locked_until', db.coltypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_review_at', db.coltypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('external_id')
     )
@@ -123,7 +124,7 @@ def upgrade() -> None:
 
     op.create_table('event',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('entity', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('entity_id', sa.Integer(), nullable=False),
@@ -148,8 +149,8 @@ def upgrade() -> None:
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('priority', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('respond_by', db.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('due_at', db.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('respond_by', db.coltypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('due_at', db.coltypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('fix_plan', sa.Text(), nullable=False),
     sa.Column('customer_track', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('customer_track_note', sa.Text(), nullable=False),
@@ -158,11 +159,11 @@ def upgrade() -> None:
     sa.Column('decline_reason', sa.Text(), nullable=True),
     sa.Column('show_publicly', sa.Boolean(), nullable=False),
     sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
-    sa.Column('first_signal_at', db.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('shipped_at', db.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('closed_at', db.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', db.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('first_signal_at', db.coltypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('shipped_at', db.coltypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', db.coltypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], ),
     sa.ForeignKeyConstraint(['duplicate_of_id'], ['item.id'], ),
@@ -179,9 +180,9 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('created_at', db.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', db.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_used_at', db.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', db.coltypes.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('token_hash')
@@ -194,8 +195,8 @@ def upgrade() -> None:
     sa.Column('team', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('channels', sa.Integer(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('first_at', db.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('shipped_at', db.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('first_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('shipped_at', db.coltypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('lead_days', sa.Float(), nullable=True),
     sa.Column('links', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['item.id'], ),
@@ -211,10 +212,10 @@ def upgrade() -> None:
     sa.Column('label', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('message_count', sa.Integer(), nullable=False),
     sa.Column('contact_count', sa.Integer(), nullable=False),
-    sa.Column('first_seen', db.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('last_seen', db.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('first_seen', db.coltypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_seen', db.coltypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('item_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['item.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -232,7 +233,7 @@ def upgrade() -> None:
     sa.Column('recipients', sa.JSON(), nullable=False),
     sa.Column('subject', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
     sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('received_at', db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('received_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('lang', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=True),
     sa.Column('followers', sa.Integer(), nullable=False),
     sa.Column('likes', sa.Integer(), nullable=False),
@@ -253,10 +254,10 @@ def upgrade() -> None:
     sa.Column('theme_id', sa.Integer(), nullable=True),
     sa.Column('triage', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=True),
-    sa.Column('reviewed_at', db.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reviewed_at', db.coltypes.UTCDateTime(timezone=True), nullable=True),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('raw', sa.Text(), nullable=True),
-    sa.Column('imported_at', db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('imported_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], ),
     sa.ForeignKeyConstraint(['item_id'], ['item.id'], ),
     sa.ForeignKeyConstraint(['theme_id'], ['theme.id'], ),
@@ -279,7 +280,7 @@ def upgrade() -> None:
     sa.Column('item_id', sa.Integer(), nullable=True),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('mentions', sa.JSON(), nullable=False),
-    sa.Column('created_at', db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], ),
     sa.ForeignKeyConstraint(['item_id'], ['item.id'], ),
     sa.ForeignKeyConstraint(['message_id'], ['message.id'], ),
@@ -296,10 +297,10 @@ def upgrade() -> None:
     sa.Column('message_id', sa.Integer(), nullable=True),
     sa.Column('item_id', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
-    sa.Column('respond_by', db.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', db.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('acknowledged_at', db.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('escalated_at', db.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('respond_by', db.coltypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('acknowledged_at', db.coltypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('escalated_at', db.coltypes.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['item_id'], ['item.id'], ),
     sa.ForeignKeyConstraint(['message_id'], ['message.id'], ),
     sa.ForeignKeyConstraint(['recipient_id'], ['user.id'], ),
@@ -308,6 +309,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('forward', schema=None) as batch_op:
         batch_op.create_index('ix_forward_acked', ['acknowledged_at', 'created_at', 'recipient_id'], unique=False)
+        batch_op.create_index('ix_forward_created', ['created_at', 'message_id'], unique=False)
         batch_op.create_index('ix_forward_due', ['respond_by', 'acknowledged_at', 'recipient_id'], unique=False)
         batch_op.create_index('ix_forward_inbox', ['recipient_id', 'acknowledged_at', 'respond_by'], unique=False)
         batch_op.create_index(batch_op.f('ix_forward_item_id'), ['item_id'], unique=False)
@@ -324,8 +326,8 @@ def upgrade() -> None:
     sa.Column('goodwill', sa.Text(), nullable=False),
     sa.Column('skip_reason', sa.Text(), nullable=True),
     sa.Column('done_by_id', sa.Integer(), nullable=True),
-    sa.Column('done_at', db.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', db.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('done_at', db.coltypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], ),
     sa.ForeignKeyConstraint(['done_by_id'], ['user.id'], ),
     sa.ForeignKeyConstraint(['item_id'], ['item.id'], ),
@@ -350,6 +352,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_forward_item_id'))
         batch_op.drop_index('ix_forward_inbox')
         batch_op.drop_index('ix_forward_due')
+        batch_op.drop_index('ix_forward_created')
         batch_op.drop_index('ix_forward_acked')
 
     op.drop_table('forward')
