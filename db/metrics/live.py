@@ -125,13 +125,17 @@ def linked_counts(session: Session, *, period: Period, scope: Scope) -> tuple[in
 
 
 def forwarded_only(session: Session, *, period: Period, scope: Scope) -> int:
-    """Return messages of the period forwarded but on no item."""
-    # drive from the forwards (few) into messages by key; coalesce keeps the planner from
-    # scanning every unlinked message through the item_id index instead
+    """Return messages of the period forwarded (then or since) but on no item.
+
+    Driven from the forwards made since the period began (`ix_forward_created`) into their
+    messages by key: a message is forwarded after it arrives, so older forwards cannot be
+    about the period's messages (only one dated in the future by its sender's clock could).
+    """
+    # coalesce keeps SQLite from scanning every unlinked message through the item_id index
     stmt = (
         select(func.count(sa.distinct(Forward.message_id)))
         .join(Message, Message.id == Forward.message_id)
-        .where(Forward.message_id.is_not(None), *message_conditions(scope, period))
-        .where(func.coalesce(Message.item_id, 0) == 0)
+        .where(Forward.created_at >= period.start, Forward.message_id.is_not(None))
+        .where(*message_conditions(scope, period), func.coalesce(Message.item_id, 0) == 0)
     )
     return int(conn(session).scalar(team_forwards(stmt, scope)) or 0)

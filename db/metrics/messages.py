@@ -125,9 +125,9 @@ def teams(session: Session) -> list[str]:
     names = (
         conn(session)
         .execute(
-            sa.union(
-                select(User.team).where(User.team.is_not(None)),
-                select(Item.team).where(Item.team.is_not(None)),
+            sa.union(  # each side grouped first: a hash of a few names, not a sort of all items
+                select(User.team).where(User.team.is_not(None)).group_by(User.team),
+                select(Item.team).where(Item.team.is_not(None)).group_by(Item.team),
             )
         )
         .scalars()
