@@ -75,19 +75,15 @@ def session() -> Iterator[Session]:
         yield s
 
 
-# Insights aggregates are costly to recompute and need not follow each click: they keep their
-# entries until their own ttl instead of being cleared by every write elsewhere.
-SLOW_AGGREGATES = frozenset({"insights_frames", "insights_specs", "insights_teams"})
-
-
 def clear_caches(*, everything: bool = False) -> None:
-    """Forget the cached reads after a write (the Insights aggregates only if `everything`)."""
+    """Forget every cached read after a write (the Insights aggregates too: they are read from
+    rollups kept in the same transaction as the write, and refill in a few hundred ms)."""
     if everything:
         st.cache_data.clear()
         return
     cached = type(_engine_for)  # the class of every st.cache_data / st.cache_resource function
     for name, reader in list(globals().items()):
-        if isinstance(reader, cached) and name not in SLOW_AGGREGATES | {"_engine_for"}:
+        if isinstance(reader, cached) and name != "_engine_for":
             reader.clear()
 
 

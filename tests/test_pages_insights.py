@@ -12,9 +12,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
+from dashboard import data
 from db import itemrollup, rollup
+from db import workflow as wf
 from db.models import Event, Item, Role, Theme, utcnow
 from tests.factories import make_message, make_user
 
@@ -111,3 +114,13 @@ def test_channel_filter_and_period_change_the_numbers(people):
     assert not at.exception
     at.segmented_control(key="insights_period").set_value("7 days").run()
     assert not at.exception and len(at.metric) == 8
+
+
+def test_a_write_shows_on_the_next_run_without_waiting_for_the_cache(people, db):
+    at = open_insights(people["ceo"])
+    assert metric(at, "Unowned items") == "3"
+    item = db.exec(select(Item).where(Item.title == "Idle fee")).one()
+    wf.acknowledge(db, item.id, actor=people["mara"], expected_version=item.version, now=utcnow())
+    data.clear_caches()  # what every page does after a write
+    at.run()
+    assert metric(at, "Unowned items") == "2" and metric(at, "Open items") == "4"
