@@ -48,9 +48,10 @@ def _ignored(settings: dict[str, Any]) -> frozenset[str]:
     return frozenset(w.lower() for w in words if w)
 
 
-def company_words(conn: Connection) -> frozenset[str] | None:
-    """Return the words `enrich_batch` keeps out of theme keys (for the import's reader process)."""
-    return _ignored(all_settings(conn))
+def theme_context(conn: Connection) -> tuple[frozenset[str], Folds] | None:
+    """Return what `enrich_batch` builds theme keys with: the company's words and synonyms."""
+    settings = all_settings(conn)
+    return _ignored(settings), Folds.parse(settings["theme_synonyms"])
 
 
 def score_rows(

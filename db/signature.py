@@ -168,11 +168,11 @@ def keyed_signature(
     return found
 
 
-def remember(text: str, ignore: frozenset[str], keyed: tuple) -> None:
+def remember(text: str, ignore: frozenset[str], folds: Folds, keyed: tuple) -> None:
     """Store a `keyed_signature` result computed elsewhere (the import's reader process)."""
     if len(_KEYED) >= _INFO_MAX // 4:
         _KEYED.clear()
-    _KEYED[(text, ignore)] = keyed
+    _KEYED[(text, ignore, folds)] = keyed
 
 
 def candidate_keys(terms: Sequence[str]) -> list[str]:

@@ -13,6 +13,7 @@ problem best (`best_label`). `split_message` undoes a wrong merge.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -129,6 +130,24 @@ def _associated(n: int, support: Counter[str], freq: Counter[str], named: set[st
     return out
 
 
+def _ranking(support: Counter[str], existing: dict) -> Callable[[list[str]], str]:
+    """Return a function picking the best of some keys: most messages (in the batch and its
+    theme), then the greatest key; the same order for every message, so messages that share
+    their best key pick it. Most keys are carried by one message and no theme (weight 1): only
+    the others get a weight, and among weight-1 keys the greatest string wins."""
+    heavy = {k: (n, k) for k, n in support.items() if n > 1}
+    for k, (_, count) in existing.items():
+        if k in support and count + support[k] > 1:
+            heavy[k] = (count + support[k], k)
+    weight = heavy.__getitem__
+
+    def best_of(keys: list[str]) -> str:
+        weighed = [k for k in keys if k in heavy]
+        return max(weighed, key=weight) if weighed else max(keys)
+
+    return best_of
+
+
 def _components(keyed, support, existing, strong) -> dict[str, list[dict[str, Any]]]:
     """Group the batch: messages sharing a key (with each other or a theme) are one group."""
     parent = list(range(len(keyed)))
@@ -139,14 +158,12 @@ def _components(keyed, support, existing, strong) -> dict[str, list[dict[str, An
             i = parent[i]
         return i
 
-    # the same order for every message, so messages that share their best key pick it
-    weights = {k: (existing.get(k, (0, 0))[1] + n, k) for k, n in support.items()}
-    weight = weights.__getitem__
+    best_of = _ranking(support, existing)
     holder: dict[str, int] = {}
     for i, (_, keys) in enumerate(keyed):
         pairs = keys if not keys[-1].startswith(THREAD) else keys[:-1]
         links = strong.intersection(pairs) if strong else set()
-        best = max(pairs, key=weight) if pairs else None
+        best = best_of(pairs) if pairs else None
         if best and (support[best] >= 2 or best in existing):
             links.add(best)
         thread = keys[-1] if keys[-1].startswith(THREAD) else None
@@ -164,7 +181,7 @@ def _components(keyed, support, existing, strong) -> dict[str, list[dict[str, An
         pairs = [k for k in keys if not k.startswith(THREAD)]
         if not known and not pairs:
             continue  # too few words to name a problem, and no thread to follow
-        key = max(known, key=lambda k: existing[k][1]) if known else max(pairs, key=weight)
+        key = max(known, key=lambda k: existing[k][1]) if known else best_of(pairs)
         # the first message that carries the group's key founds it (and names it)
         order = sorted(members, key=lambda i: (key not in keyed[i][1], keyed[i][0]["received_at"]))
         growth.setdefault(key, []).extend(keyed[i][0] for i in order)

@@ -33,15 +33,16 @@ FILE_MAX = 32 * 1024 * 1024  # larger files are streamed in the main process
 AHEAD = 3  # files parsed ahead of the one being stored (bounds memory)
 
 Parsed = tuple[list[tuple], str | None]  # (records as tuples, reason the file stopped)
+Context = tuple[frozenset[str], signature.Folds]  # what theme keys are built with
 
 
 def read_all(
-    readers: dict[str, Callable], path: str, fmt: str, ignore: frozenset[str] | None = None
+    readers: dict[str, Callable], path: str, fmt: str, context: Context | None = None
 ) -> Parsed:
     """Read one whole file; return its items as tuples and why it could not be read, if so.
 
-    With `ignore` (the company's own words, as `db.enrich` uses them), each record also carries
-    its text facts and theme keys.
+    With `context` (the company's words and synonyms, `db.enrich.theme_context`), each record
+    also carries its text facts and theme keys.
     """
     items: list[tuple] = []
     try:
@@ -56,38 +57,39 @@ def read_all(
                     return items, f"cannot read: {e.strerror or e}"
                 except Exception as e:  # as the sequential reader: keep what was read
                     return items, f"stopped reading: {type(e).__name__}: {str(e)[:200]}"
-                items.append(_flat(item, ignore))
+                items.append(_flat(item, context))
     except OSError as e:
         return items, f"cannot read: {e.strerror or e}"
     return items, None
 
 
-def _flat(item: Record | Rejected, ignore: frozenset[str] | None = None) -> tuple:
+def _flat(item: Record | Rejected, context: Context | None = None) -> tuple:
     if isinstance(item, Rejected):
         return (item.locator, item.reason, item.raw)
     c = item.contact
     info = None if c is None else (c.email, c.handle, c.display_name, c.followers, c.verified)
-    if ignore is None:
+    if context is None:
         return (item.row, item.locator, info)
     row = item.row
     text = f"{row.get('subject') or ''}\n{row.get('body') or ''}"
     facts = scoring.text_facts(text)
     keyed = None
     if facts.noise is None and not row.get("is_retweet"):  # noise gets no theme
-        keyed = signature.keyed_signature(text, ignore=ignore, words=facts.words)
-    return (row, item.locator, info, text, facts, ignore, keyed)
+        ignore, folds = context
+        keyed = signature.keyed_signature(text, ignore=ignore, words=facts.words, folds=folds)
+    return (row, item.locator, info, text, facts, keyed)
 
 
-def unflat(flat: tuple) -> Record | Rejected:
+def unflat(flat: tuple, context: Context | None = None) -> Record | Rejected:
     """Rebuild a Record or Rejected from `_flat`'s tuple (text results go to their memo)."""
     if isinstance(flat[0], str):
         return Rejected(*flat)
     row, locator, info = flat[:3]
     if len(flat) > 3:
-        text, facts, ignore, keyed = flat[3:]
+        text, facts, keyed = flat[3:]
         scoring.remember(text, facts)
-        if keyed is not None:
-            signature.remember(text, ignore, keyed)
+        if keyed is not None and context is not None:  # keyed by this process's own objects
+            signature.remember(text, *context, keyed)
     return Record(row, locator, None if info is None else ContactInfo(*info))
 
 
@@ -102,7 +104,7 @@ def worth_it(sizes: Sequence[int]) -> bool:
 def read_ahead(
     readers: dict[str, Callable],
     jobs: Sequence[tuple[Path, str, int]],
-    ignore: frozenset[str] | None = None,
+    context: Context | None = None,
 ) -> Iterator[Future[Parsed] | None]:
     """Yield, per (path, fmt, size) in order, a future of its parsed items (None: read here)."""
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
@@ -117,14 +119,14 @@ def read_ahead(
                     break
                 path, fmt, size = job
                 small = size <= FILE_MAX
-                job = pool.submit(read_all, readers, str(path), fmt, ignore) if small else None
+                job = pool.submit(read_all, readers, str(path), fmt, context) if small else None
                 pending.append(job)
             yield pending.pop(0)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def items_of(parsed: Parsed) -> tuple[Iterator[Any], str | None]:
+def items_of(parsed: Parsed, context: Context | None = None) -> tuple[Iterator[Any], str | None]:
     """Return the Records/Rejected of a parsed file and its reason, if any."""
     flats, reason = parsed
-    return (unflat(f) for f in flats), reason
+    return (unflat(f, context) for f in flats), reason

@@ -72,12 +72,13 @@ def ingest_paths(
     readable = [s for s in sources if s.fmt is not None]
     with engine.connect() as conn, _cache(conn), _bar(readable, progress, console) as advance:
         batch = Batch(conn, now=now, size=batch_size, console=console)
-        with closing(_ahead(readable, conn)) as ahead:
+        context = enrich.theme_context(conn)  # the reader process builds theme keys with it
+        with closing(_ahead(readable, context)) as ahead:
             for source, parsed in zip(readable, ahead, strict=True):
                 reason = (
                     _read(source, batch, advance)
                     if parsed is None
-                    else _take(source, parsed, batch, advance)
+                    else _take(source, parsed, batch, advance, context)
                 )
                 if reason:
                     unreadable.append((str(source.path), reason))
@@ -87,7 +88,7 @@ def ingest_paths(
     return IngestResult(batch.imported, batch.duplicates, batch.rejected, unreadable)
 
 
-def _ahead(sources: list[Source], conn: Connection) -> Iterator[Future | None]:
+def _ahead(sources: list[Source], context: parallel.Context | None) -> Iterator[Future | None]:
     """Yield per source a future of its records parsed (and analysed) in a helper, or None."""
     sizes = []
     for s in sources:
@@ -99,13 +100,13 @@ def _ahead(sources: list[Source], conn: Connection) -> Iterator[Future | None]:
         yield from itertools.repeat(None, len(sources))
         return
     jobs = [(s.path, s.fmt or "", size) for s, size in zip(sources, sizes, strict=True)]
-    yield from parallel.read_ahead(READERS, jobs, enrich.company_words(conn))
+    yield from parallel.read_ahead(READERS, jobs, context)
 
 
-def _take(source: Source, parsed: Future, batch: Batch, advance) -> str | None:
+def _take(source: Source, parsed: Future, batch: Batch, advance, context) -> str | None:
     """Feed a file parsed in the helper process to the batch, as `_read` would."""
     try:
-        items, reason = parallel.items_of(parsed.result())
+        items, reason = parallel.items_of(parsed.result(), context)
     except Exception:  # the helper process died: read this file here instead
         return _read(source, batch, advance)
     batch.start_file(str(source.path), source.fmt or "")

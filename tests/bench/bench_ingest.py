@@ -55,16 +55,16 @@ def _cpu() -> float:
 def timed_ingest(url: str, paths: list[Path], batch_size: int, enrich: bool) -> tuple:
     """Import `paths` into `url`; return (messages imported, wall s, CPU s incl. helpers)."""
     engine = make_engine(url)
-    original = db.enrich.enrich_batch, db.enrich.company_words
+    original = db.enrich.enrich_batch, db.enrich.theme_context
     if not enrich:  # no scoring, no theming, and no text analysis in the reader process
         db.enrich.enrich_batch = lambda conn, rows, *, now: None
-        db.enrich.company_words = lambda conn: None
+        db.enrich.theme_context = lambda conn: None
     try:
         start, cpu = time.perf_counter(), _cpu()
         result = ingest_paths(engine, paths, now=NOW, batch_size=batch_size)
         seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     finally:
-        db.enrich.enrich_batch, db.enrich.company_words = original
+        db.enrich.enrich_batch, db.enrich.theme_context = original
         engine.dispose()
     assert result.rejected == 0 and not result.unreadable, result
     return result.imported, seconds, cpu

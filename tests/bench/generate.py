@@ -59,14 +59,20 @@ def _fill(template: str, rng: random.Random) -> str:
 
 def _text(rng: random.Random) -> str:
     """Return one customer text; nearly every one distinct, as real traffic is."""
-    if rng.random() < 0.08:
-        return rng.choice(NOISE) + _fill(rng.choice(DETAILS[-7:]), rng)
-    topic = _fill(rng.choice(TOPICS), rng)
-    text = _fill(rng.choice(OPENERS), rng) + topic
+    return _topical(rng)[0]
+
+
+def _topical(rng: random.Random, topic: int | None = None) -> tuple[str, int]:
+    """Return a text about `topic` (or a random one, or noise) and its topic (-1: noise)."""
+    if topic is None and rng.random() < 0.08:
+        return rng.choice(NOISE) + _fill(rng.choice(DETAILS[-7:]), rng), -1
+    if topic is None or topic < 0:
+        topic = rng.randrange(len(TOPICS))
+    text = _fill(rng.choice(OPENERS), rng) + _fill(TOPICS[topic], rng)
     text = text[0].upper() + text[1:] + rng.choice([".", "!", "!!", " @acme", " #fail", ""])
     for _ in range(rng.choice((0, 1, 1, 2, 2))):
         text += _fill(rng.choice(DETAILS), rng)
-    return text
+    return text, topic
 
 
 def _when(rng: random.Random, now: datetime, days: int) -> datetime:
@@ -84,10 +90,18 @@ def _user(i: int, rng: random.Random) -> dict:
     }
 
 
-def _tweet(tid: int, rng: random.Random, author: dict, now: datetime, days: int) -> dict:
+def _tweet(
+    tid: int, rng: random.Random, author: dict, now: datetime, days: int, topics: dict[int, int]
+) -> dict:
+    """Return one tweet; a reply is mostly about what it replies to, as in a real thread."""
+    kind = rng.random()
+    parent = rng.randint(max(1, tid - 5000), tid - 1) if kind < 0.15 and tid > 1 else None
+    same = parent is not None and rng.random() < 0.8
+    text, topics[tid] = _topical(rng, topics.get(parent) if same else None)
+    topics.pop(tid - 5000, None)  # replies reach back 5000 tweets at most
     tweet = {
         "id": str(tid),
-        "text": _text(rng),
+        "text": text,
         "author_id": author["id"],
         "created_at": _when(rng, now, days).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
         "conversation_id": str(tid),
@@ -100,11 +114,9 @@ def _tweet(tid: int, rng: random.Random, author: dict, now: datetime, days: int)
         },
         "entities": {"mentions": [{"username": "acme"}]} if rng.random() < 0.5 else {},
     }
-    kind = rng.random()
-    if kind < 0.15 and tid > 1:
-        parent = str(rng.randint(max(1, tid - 5000), tid - 1))
-        tweet["referenced_tweets"] = [{"type": "replied_to", "id": parent}]
-        tweet["conversation_id"] = parent
+    if parent is not None:
+        tweet["referenced_tweets"] = [{"type": "replied_to", "id": str(parent)}]
+        tweet["conversation_id"] = str(parent)
     elif kind < 0.22:
         tweet["referenced_tweets"] = [{"type": "retweeted", "id": str(tid + 10**9)}]
         tweet["text"] = "RT @acme: " + tweet["text"]
@@ -120,13 +132,13 @@ def write_tweet_pages(
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     users = [_user(i, rng) for i in range(max(1, min(n // 5, 50_000)))]
-    files = []
+    files, topics = [], {}
     for start in range(0, n, per_page):
         tweets, seen = [], {}
         for tid in range(start + 1, min(n, start + per_page) + 1):
             author = rng.choice(users)
             seen[author["id"]] = author
-            tweets.append(_tweet(tid, rng, author, now, days))
+            tweets.append(_tweet(tid, rng, author, now, days, topics))
         page = {"data": tweets, "includes": {"users": list(seen.values())}}
         page["meta"] = {"result_count": len(tweets), "newest_id": tweets[-1]["id"]}
         path = folder / f"page_{start // per_page:06d}.json"
