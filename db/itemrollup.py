@@ -1,13 +1,17 @@
 """The item rollups behind Insights, kept in step with the audit events of items.
 
-Three tables (see `db.models`): `ItemFact`, one row per item (team, the channels of its linked
+Three tables (see `db.models`). `ItemFact`: one row per item — team, the channels of its linked
 messages as a bit mask, state, first complaint, last ship and the lead time between, and its
-linked messages per day and channel); `ItemDay`, the net moves into each state per (day, team,
-channels) — the cumulative flow; `LinkDay`, linked messages per received (day, channel, item
-team, item state) — the funnel. `follow` brings one item's share up to date after an item Event,
-in the same transaction (`db.audit.record` calls it, so every intent is covered); `rebuild`
-recomputes everything from items, messages and events (after a bulk load, a backup import or a
-rescore); `snapshot` returns the tables' contents, to check one against the other.
+linked messages per day and channel. `ItemDay`: the net moves into each state per (day, team,
+channels), kept as a ledger — an opening row on `OPENING` holds what the events do not explain
+(an item without events counts in its state throughout), so the sum up to a day is the number of
+items in each state at its end (the cumulative flow). `LinkDay`: linked messages per received
+(day, channel, item team, item state) — the funnel.
+
+`follow` brings one item's share up to date after an item Event, in the same transaction
+(`db.audit.record` calls it, so every intent is covered); `rebuild` recomputes everything from
+items, messages and events (after a bulk load or a backup import); `snapshot` returns the
+tables' contents, to check one against the other.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from sqlalchemy.engine import Connection
 from db.models import Event, Item, ItemDay, ItemFact, LinkDay, Message
 
 CHANNEL_BITS = {"email": 1, "tweet": 2}
+OPENING = date(1970, 1, 1)  # the ItemDay row before any event
 _FACT, _DAY, _LINK = ItemFact.__table__, ItemDay.__table__, LinkDay.__table__
 
 
@@ -71,6 +76,19 @@ def _moves(rows: Iterable[tuple], team: str, channels: int, sign: int = 1) -> Co
         out[(day, team, channels, dst)] += sign
         if src:
             out[(day, team, channels, src)] -= sign
+    return out
+
+
+def _ledger(rows: list[tuple], status: str, team: str, channels: int) -> Counter:
+    """Return one item's ItemDay rows: its moves, and on OPENING what they leave unexplained."""
+    out = _moves(rows, team, channels)
+    opening = Counter({status: 1})
+    for _, src, dst in rows:
+        opening[dst] -= 1
+        if src:
+            opening[src] += 1
+    for state, n in opening.items():
+        out[(OPENING, team, channels, state)] += n
     return out
 
 
@@ -125,30 +143,25 @@ def make_fact(item_id, team, status, first_signal, created, *, links, first_msg,
 
 def follow(conn: Connection, item_id: int, event: Event | None = None) -> None:
     """Bring the rollups up to date for one item after `event` (already flushed) or an edit."""
+    f = _FACT.c
+    # lock the item's row first (PostgreSQL): a concurrent write to the same item waits here,
+    # then reads what this one committed, so no delta is applied twice
+    mine = sa.select(_FACT).where(f.item_id == item_id).with_for_update()
+    old = conn.execute(mine).mappings().first()
     new = fact_of(conn, item_id)
     if new is None:
         return
-    f = _FACT.c
-    old = conn.execute(sa.select(_FACT).where(f.item_id == item_id)).mappings().first()
     e = Event.__table__.c
-    states = sa.select(e.at, e.from_state, e.to_state).where(
+    states = sa.select(e.id, e.at, e.from_state, e.to_state).where(
         e.entity == "item", e.entity_id == item_id, e.to_state.is_not(None)
     )
-    key = (new["team"], new["channels"])
-    days: Counter = Counter()
+    events = conn.execute(states).all()
+    days = _ledger([r[1:] for r in events], new["status"], new["team"], new["channels"])
     links = _links(new["links"], new["team"], new["status"], 1)
-    if old is None:  # first sight of this item: count its whole history
-        days = _moves(conn.execute(states).all(), *key)
-    else:
+    if old is not None:  # take back what the item counted before this event
+        before = [r[1:] for r in events if event is None or r[0] != event.id]
+        days.subtract(_ledger(before, old["status"], old["team"], old["channels"]))
         links.update(_links(old["links"], old["team"], old["status"], -1))
-        if (old["team"], old["channels"]) != key:  # team or channels changed: move its history
-            if event is not None:  # the new event is counted below, under the new key only
-                states = states.where(e.id != event.id)
-            earlier = conn.execute(states).all()
-            days = _moves(earlier, old["team"], old["channels"], -1)
-            days.update(_moves(earlier, *key))
-        if event is not None and event.to_state:
-            days.update(_moves([(event.at, event.from_state, event.to_state)], *key))
     _increment(conn, _DAY, "items", days)
     _increment(conn, _LINK, "messages", links)
     if old is None:
@@ -177,6 +190,13 @@ def rebuild(conn: Connection) -> int:
         )
         for k, team, mask, state, n in conn.execute(stmt):
             moves[(day_of(k), team, mask, state)] += sign * n
+    opening: Counter = Counter()  # the items in each state now, less what the moves explain
+    for fact in facts:
+        opening[(fact["team"], fact["channels"], fact["status"])] += 1
+    for (_day, team, mask, state), n in moves.items():
+        opening[(team, mask, state)] -= n
+    for (team, mask, state), n in opening.items():
+        moves[(OPENING, team, mask, state)] += n
     _increment(conn, _DAY, "items", moves)
     m = Message.__table__.c
     mday = day_sql(m.received_at, d)

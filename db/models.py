@@ -237,7 +237,6 @@ class ItemFact(_Table, table=True):
     __table_args__ = (
         # covers the lead times of items shipped in a period
         sa.Index("ix_item_fact_shipped", "shipped_at", "team", "channels", "lead_days", "status"),
-        sa.Index("ix_item_fact_state", "status", "team", "channels"),  # items per state now
     )
 
     item_id: int = Field(primary_key=True, foreign_key="item.id")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -139,25 +139,30 @@ class FlowPoint:
 
 
 def flow_counts(session: Session, *, period: Period, scope: Scope) -> dict[date, Counter]:
-    """Return the items in each state at the end of each day and of the day before the period."""
+    """Return the items in each state at the end of each day and of the day before the period.
+
+    `ItemDay` is a ledger (see `db.itemrollup`): the stock at a day's end is the sum of its
+    rows up to that day, so two small sums over day rows answer it, no item is read.
+    """
     if scope.theme_id:
         return live.state_flow_counts(session, period=period, scope=scope)
-    now_stmt = (
-        select(ItemFact.status, func.count())
-        .where(*fact_conditions(ItemFact, scope))
-        .group_by(ItemFact.status)
-    )
-    now = Counter(dict(conn(session).execute(now_stmt).all()))
-    r = ItemDay
-    stmt = (
+    r, days = ItemDay, period.days()
+    conds = fact_conditions(r, scope)
+    opening = select(r.state, func.sum(r.items)).where(r.day < days[0], *conds).group_by(r.state)
+    running = Counter({s: int(n) for s, n in conn(session).execute(opening)})
+    moves = (
         select(r.day, r.state, func.sum(r.items))
-        .where(r.day >= period.start.date(), *fact_conditions(r, scope))
+        .where(r.day >= days[0], r.day <= days[-1], *conds)
         .group_by(r.day, r.state)
     )
     net: dict[date, Counter] = {}
-    for day, state, n in conn(session).execute(stmt):
+    for day, state, n in conn(session).execute(moves):
         net.setdefault(as_day(day), Counter())[state] += int(n)
-    return live.flow_counts(now, net, period.days())
+    out = {days[0] - timedelta(days=1): Counter({s: running[s] for s in STATES})}
+    for day in days:
+        running.update(net.get(day, Counter()))
+        out[day] = Counter({s: running[s] for s in STATES})
+    return out
 
 
 def state_flow(session: Session, *, period: Period, scope: Scope = Scope()) -> list[FlowPoint]:

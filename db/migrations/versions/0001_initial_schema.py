@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:27:05.132654
+Create Date: 2026-11-22 18:30:56.698481
 """
 
 from collections.abc import Sequence
@@ -204,7 +204,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('item_fact', schema=None) as batch_op:
         batch_op.create_index('ix_item_fact_shipped', ['shipped_at', 'team', 'channels', 'lead_days', 'status'], unique=False)
-        batch_op.create_index('ix_item_fact_state', ['status', 'team', 'channels'], unique=False)
 
     op.create_table('theme',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -378,7 +377,6 @@ def downgrade() -> None:
 
     op.drop_table('theme')
     with op.batch_alter_table('item_fact', schema=None) as batch_op:
-        batch_op.drop_index('ix_item_fact_state')
         batch_op.drop_index('ix_item_fact_shipped')
 
     op.drop_table('item_fact')
