@@ -31,6 +31,7 @@ from db.ingest.detect import Source, expand
 from db.ingest.mbox import read_eml, read_mbox
 from db.ingest.tweetfiles import read_jsonl, read_tweets_js, read_xapi
 
+BATCH_SIZE = 5000  # records a transaction: 2000 cost ~8% more CPU a message (fixed costs)
 SQLITE_CACHE_KIB = -65536  # 64 MiB of SQLite page cache while importing (negative = KiB)
 SQLITE_CHECKPOINT_PAGES = 32768  # WAL pages between checkpoints while importing (~128 MiB)
 PROGRESS_FROM = 4 * 1024 * 1024  # bytes of input before a progress bar is worth showing
@@ -61,7 +62,7 @@ def ingest_paths(
     now: datetime,
     progress: bool = False,
     console: Console | None = None,
-    batch_size: int = 2000,
+    batch_size: int = BATCH_SIZE,
 ) -> IngestResult:
     """Import the files and folders in `paths`; return the counts."""
     console = console or Console(stderr=True, highlight=False)

@@ -26,7 +26,7 @@ from sqlmodel import SQLModel
 import db.enrich
 from db import models  # noqa: F401
 from db.engine import make_engine
-from db.ingest.pipeline import SQLITE_CACHE_KIB, SQLITE_CHECKPOINT_PAGES, ingest_paths
+from db.ingest.pipeline import BATCH_SIZE, SQLITE_CACHE_KIB, SQLITE_CHECKPOINT_PAGES, ingest_paths
 
 try:
     from tests.bench.generate import write_mbox, write_tweet_pages
@@ -134,7 +134,7 @@ def main() -> None:
     parser.add_argument("--emails", type=int, default=None, help="emails, if not --n (0: none)")
     parser.add_argument("--plain-only", action="store_true", help="tweets without enrich only")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench_ingest_") as tmp:
         work = Path(tmp)
