@@ -1,15 +1,18 @@
 """The item page's "Make it right for each customer" section and the pre-publish PII warning.
 
-Renders only; every click is one `db.loop` call. Customer text (names, drafts quoting the
-customer) is shown as plain text or escaped Markdown. E-mail replies go through the outbox and
-are handed to SMTP at once when it is configured (the worker retries otherwise); tweets are
-answered by hand from the link, then marked answered here.
+An item can have dozens of customers, so the section stays short: a progress line, the reply
+form of one waiting customer at a time (the next one comes up after each reply), and every
+customer as one line of a grid. Renders only; every click is one `db.loop` call. Customer text
+(names, drafts quoting the customer) is shown as plain text, grid cells or escaped Markdown.
+E-mail replies go through the outbox and are handed to SMTP at once when it is configured (the
+worker retries otherwise); tweets are answered by hand from the link, then marked answered here.
 """
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
@@ -18,8 +21,7 @@ from db.auth import can
 from db.models import Contact, Item, Message, Outreach, utcnow
 from db.redact import describe, find_pii
 
-STATUS_BADGE = {"pending": ("waiting", "orange"), "told": ("told", "green"),
-                "skipped": ("skipped", "gray")}  # fmt: skip
+STATUS_LABEL = {"pending": "waiting", "told": "told", "skipped": "skipped"}
 
 
 def render_publish_warning(text: str | None, item_id: int) -> bool:
@@ -109,30 +111,69 @@ def _pending(o: Outreach, msg: Message | None, item_id: int) -> None:
             _call(loop.skip_customer, o.id, reason=reason, success="Skipped.", item_id=item_id)
 
 
-def _handled(o: Outreach) -> None:
-    if o.status == "skipped":
-        st.caption(f"Skipped {o.done_at:%Y-%m-%d}: {ui.escape_md(o.skip_reason)}")
-        return
-    st.caption(f"Told {o.done_at:%Y-%m-%d %H:%M} UTC")
-    st.text(o.reply_text)
-    if o.remedy or o.goodwill:
-        st.caption(
-            f"Fix: {ui.escape_md(o.remedy or '—')} · Goodwill: {ui.escape_md(o.goodwill or '—')}"
-        )
+def _who(contact: Contact) -> str:
+    return contact.display_name or contact.email or f"@{contact.handle}"
 
 
-def _customer(o: Outreach, contact: Contact, msg: Message | None, item_id: int, mine: bool):
+def _current(o: Outreach, contact: Contact, msg: Message | None, item_id: int) -> None:
+    """The reply form of the one customer being answered now."""
     with st.container(border=True, key=f"loop_customer_{o.id}"):
-        who = contact.display_name or contact.email or f"@{contact.handle}"
         channel = msg.channel if msg is not None else "email"
-        text, color = STATUS_BADGE.get(o.status, (o.status, "gray"))
-        with st.container(horizontal=True, vertical_alignment="center"):
-            st.markdown(f"{ui.channel_icon(channel)} **{ui.escape_md(who)}**")
-            st.badge(text, color=color)
-        if o.status == "pending" and mine:
-            _pending(o, msg, item_id)
-        elif o.status != "pending":
-            _handled(o)
+        st.markdown(f"{ui.channel_icon(channel)} **{ui.escape_md(_who(contact))}**")
+        _pending(o, msg, item_id)
+
+
+def _pick_waiting(waiting: list, item_id: int):
+    """Choose whom to answer: the first customer still waiting, or one picked from the list."""
+    if len(waiting) == 1:
+        return waiting[0]
+    ids = [o.id for o, _, _ in waiting]
+    key = f"loop_pick_{item_id}_{len(ids)}"  # a new picker after each reply: the next customer
+    names = {o.id: _who(contact) for o, contact, _ in waiting}
+    picked = st.selectbox(
+        f"Answer next ({len(waiting)} waiting)", ids, format_func=names.get, key=key
+    )
+    return next(row for row in waiting if row[0].id == picked)
+
+
+def _overview(rows: list) -> None:
+    """Every customer on one compact line: status, when, the fix; the reply on hover."""
+    table = [
+        {
+            "Customer": _who(contact),
+            "Channel": ui.CHANNEL_LABELS.get(msg.channel if msg else "email", ""),
+            "Status": STATUS_LABEL.get(o.status, o.status),
+            "Done": o.done_at,
+            "Fix / goodwill": " · ".join(x for x in (o.remedy, o.goodwill) if x),
+            "Reply or reason": o.reply_text if o.status == "told" else o.skip_reason or "",
+        }
+        for o, contact, msg in rows
+    ]
+    frame = pd.DataFrame(table)
+    frame["Done"] = pd.to_datetime(frame["Done"], utc=True)  # waiting: an empty cell
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=min(36 * (len(table) + 1) + 3, 360),
+        key="loop_overview",
+        column_config={"Done": st.column_config.DatetimeColumn("Done (UTC)", format="D MMM HH:mm")},
+    )
+
+
+def _customers(rows: list, item_id: int, mine: bool) -> None:
+    """A progress line, the reply form of one waiting customer (if it is mine), and the list."""
+    waiting = [row for row in rows if row[0].status == "pending"]
+    told = sum(o.status == "told" for o, _, _ in rows)
+    skipped = sum(o.status == "skipped" for o, _, _ in rows)
+    st.markdown(
+        f"**{told + skipped} of {len(rows)} customers handled** · {told} told · "
+        f"{skipped} skipped · {len(waiting)} waiting"
+    )
+    if waiting and mine:
+        o, contact, msg = _pick_waiting(waiting, item_id)
+        _current(o, contact, msg, item_id)
+    _overview(rows)
 
 
 def _track(item: Item, mine: bool) -> None:
@@ -199,10 +240,12 @@ def render_make_it_right(item_id: int, user) -> None:
             _precheck(item_id)
             return
         render_publish_warning(f"{item.public_title}\n{item.public_text}", item_id)
-        rows = loop.customers_of(s, item_id)
-        if not rows:
+        rows = [
+            (o, s.get(Contact, o.contact_id), o.message_id and s.get(Message, o.message_id))
+            for o in loop.customers_of(s, item_id)
+        ]
+        if rows:
+            _customers(rows, item_id, mine)
+        else:
             st.caption("No customer with a known address or handle is linked to this item.")
-        for o in rows:
-            msg = s.get(Message, o.message_id) if o.message_id else None
-            _customer(o, s.get(Contact, o.contact_id), msg, item_id, mine)
         _track(item, mine)

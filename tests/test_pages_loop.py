@@ -60,6 +60,31 @@ def test_owner_tells_skips_and_closes_the_loop_from_the_item_page(db) -> None:
     assert mail.to_addr == "zebulon.q@mailbox.test" and mail.status == "pending"
 
 
+def test_the_owner_answers_one_customer_at_a_time_and_sees_everyone_in_one_grid(db) -> None:
+    c = cast(db)
+    item = shipped_item(db, c, list(customers(db)))
+    at = _item_page(c.mara.id, item.id)
+    rows = db.exec(select(Outreach).order_by(Outreach.id)).all()
+    assert len(rows) == 3
+
+    def tell_buttons():
+        return [b.key for b in at.button if str(b.key).startswith("loop_tell_")]
+
+    assert tell_buttons() == [f"loop_tell_{rows[0].id}"]  # one form, not three
+    assert "0 of 3 customers handled" in " ".join(m.value for m in at.markdown)
+    grid = at.dataframe[0].value
+    assert list(grid["Customer"]) == ["Zebulon Quackenbush", "Ottilie Vance", "Hank Public"]
+    assert list(grid["Status"]) == ["waiting"] * 3
+
+    at.button(key=f"loop_tell_{rows[0].id}").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert tell_buttons() == [f"loop_tell_{rows[1].id}"]  # the next customer comes up
+    assert "1 of 3 customers handled" in " ".join(m.value for m in at.markdown)
+    assert list(at.dataframe[0].value["Status"]) == ["told", "waiting", "waiting"]
+    at.selectbox(key=f"loop_pick_{item.id}_2").set_value(rows[2].id).run()
+    assert tell_buttons() == [f"loop_tell_{rows[2].id}"]
+
+
 def test_a_manager_who_does_not_own_the_item_sees_no_reply_forms(db) -> None:
     c = cast(db)
     zeb, _, _ = customers(db)
