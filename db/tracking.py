@@ -42,6 +42,7 @@ class InboxRow:
     created_at: datetime | None
     item_version: int | None = None
     escalated_at: datetime | None = None  # an overdue forward the sender was told about
+    text: str | None = None  # a forwarded message's own text, so it can be read in the inbox
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ class ItemRow:
 
 
 def inbox(session: Session, *, user: Any, now: datetime) -> list[InboxRow]:
-    """Forwards to `user` not yet acknowledged, then items they own that are open; late first."""
+    """Forwards to `user` not yet acknowledged, then items they own that are open or shipped
+    (a shipped item still waits for its owner to tell the customers); late first."""
     sender = aliased(User)
     fwd_q = (
         select(Forward, sender.name, Message.subject, Message.body, Item)
@@ -92,14 +94,16 @@ def inbox(session: Session, *, user: Any, now: datetime) -> list[InboxRow]:
                 f.created_at,
                 item.version if item else None,
                 f.escalated_at,
+                None if item else body,
             )
         )
     seen = {r.item_id for r in rows}
-    own_q = select(Item).where(Item.owner_id == user.id, Item.status.in_(OPEN))
+    waiting = (*OPEN, ItemStatus.SHIPPED)
+    own_q = select(Item).where(Item.owner_id == user.id, Item.status.in_(waiting))
     for i in session.exec(own_q).all():
         if i.id in seen:
             continue
-        due = i.respond_by if i.status == ItemStatus.NEW else i.due_at
+        due = {ItemStatus.NEW: i.respond_by, ItemStatus.SHIPPED: None}.get(i.status, i.due_at)
         late = is_overdue(i.status, i.respond_by, i.due_at, now)
         rows.append(
             InboxRow(

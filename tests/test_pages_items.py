@@ -223,3 +223,22 @@ def test_inbox_puts_overdue_first_and_is_empty_for_others(db, c):
     assert at.markdown[0].value == "**Late one**"
     empty = open_page(c.laura, "inbox")
     assert "Nothing is waiting for you" in empty.info[0].value
+
+
+def test_inbox_shows_the_text_of_a_forwarded_message(db, c):
+    body = "The bins on Elm Street were missed three weeks running; nobody answers the phone."
+    msg = make_message(db, subject="Bins missed again", body=body)
+    wf.forward(
+        db, message_ids=[msg.id], to_user_id=c.laura.id, note="?", respond_by=None,
+        actor=c.ceo, now=NOW,
+    )  # fmt: skip
+    at = open_page(c.laura, "inbox")
+    assert body in [t.value for t in at.text]
+
+
+def test_inbox_keeps_a_shipped_item_until_its_loop_is_closed(db, c):
+    shipped = item_in(db, c, S.SHIPPED, owner=c.mara)
+    at = open_page(c.mara, "inbox")
+    assert "1 waiting" in shown(at)
+    assert "tell the customers, then close the loop" in shown(at)
+    assert f"#{shipped.id} " in " ".join(p.label for p in at.get("page_link"))

@@ -150,3 +150,21 @@ def test_board_returns_the_newest_items_up_to_the_limit(session):
     made = [new_item(session, c).id for _ in range(3)]
     rows = tracking.items_board(session, limit=2, now=NOW)
     assert [r.id for r in rows] == made[::-1][:2]
+
+
+def test_inbox_keeps_shipped_items_until_the_loop_is_closed_and_shows_forwarded_text(session):
+    c = cast(session)
+    shipped = item_in(session, c, S.SHIPPED, owner=c.mara)
+    item_in(session, c, S.LOOP_CLOSED, owner=c.mara)
+    msg = make_message(session, subject="Bins", body="Missed three weeks running.")
+    wf.forward(
+        session, message_ids=[msg.id], to_user_id=c.mara.id, note="?", respond_by=None,
+        actor=c.ceo, now=NOW,
+    )  # fmt: skip
+    rows = tracking.inbox(session, user=c.mara, now=NOW)
+    assert [(r.kind, r.item_id, r.status) for r in rows] == [
+        ("forward", None, None),
+        ("owned", shipped.id, S.SHIPPED),
+    ]
+    assert rows[0].text == "Missed three weeks running." and rows[1].text is None
+    assert (rows[1].respond_by, rows[1].overdue) == (None, False)

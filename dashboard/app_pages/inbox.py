@@ -1,7 +1,9 @@
 """Inbox: what was forwarded to me (with the note and respond-by) and the items I own, late first.
 
-Not cached: it is one user's own list. "Acknowledge" takes ownership of a forwarded new item,
-or confirms receipt of a forwarded message.
+A forwarded message shows its text, so it can be read here; a shipped item stays until its
+loop is closed, since telling the customers is still the owner's job. Not cached: it is one
+user's own list. "Acknowledge" takes ownership of a forwarded new item, or confirms receipt of a
+forwarded message.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import streamlit as st
 from dashboard import data, ui
 from db import tracking, workflow
 from db.models import ItemStatus, utcnow
+
+NEXT = {ItemStatus.SHIPPED: "shipped: tell the customers, then close the loop"}
 
 
 def _acknowledge(row) -> None:
@@ -60,10 +64,12 @@ def _row(row, now) -> None:
             else:
                 parts.append("no due date")
             if row.status:
-                parts.append(row.status.replace("_", " "))
+                parts.append(NEXT.get(row.status, row.status.replace("_", " ")))
             st.caption(" · ".join(parts))
             if row.note:
                 st.text(f"Note: {row.note}")
+            if row.text and " ".join(row.text.split()) != row.title:
+                ui.message_text(row.text)
         with action:
             if row.overdue:
                 st.badge("Overdue", icon=":material/alarm:", color="red")
