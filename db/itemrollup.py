@@ -136,6 +136,7 @@ def make_fact(item_id, team, status, first_signal, created, *, links, first_msg,
         "status": status,
         "first_at": first,
         "shipped_at": shipped_at,
+        "ship_day": None if shipped_at is None else day_of(shipped_at),
         "lead_days": lead,
         "links": sorted(links),
     }

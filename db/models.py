@@ -235,8 +235,8 @@ class ItemFact(_Table, table=True):
 
     __tablename__ = "item_fact"
     __table_args__ = (
-        # covers the lead times of items shipped in a period
-        sa.Index("ix_item_fact_shipped", "shipped_at", "team", "channels", "lead_days", "status"),
+        # covers the lead times of items shipped in a period, each day's in ascending order
+        sa.Index("ix_item_fact_shipped", "ship_day", "lead_days", "team", "channels", "status"),
     )
 
     item_id: int = Field(primary_key=True, foreign_key="item.id")
@@ -245,6 +245,7 @@ class ItemFact(_Table, table=True):
     status: str = Field(max_length=20)
     first_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # first complaint
     shipped_at: datetime | None = _ts()  # last ship Event
+    ship_day: date | None = None  # its UTC day
     lead_days: float | None = None  # first complaint → last ship
     links: list[list[Any]] = _json(list)  # linked messages as [day, channel, count]
 

@@ -113,11 +113,11 @@ def parse_values(text: str | None, *, floor: float | None = 0.0) -> list[float]:
     return [max(v, floor) for v in values] if floor is not None and values[0] < floor else values
 
 
-def percentile(values: list[float], p: float) -> float | None:
+def percentile(values: list[float], p: float, *, presorted: bool = False) -> float | None:
     """Return the p-th percentile (0..1) of values by linear interpolation, None if empty."""
     if not values:
         return None
-    s = sorted(values)
+    s = values if presorted else sorted(values)
     k = (len(s) - 1) * p
     lo = int(k)
     hi = min(lo + 1, len(s) - 1)

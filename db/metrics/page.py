@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import chain
 from typing import Any
 
 from sqlmodel import Session
@@ -49,7 +50,7 @@ def _round(v: float | None, n: int = 1) -> float | None:
 
 
 def _pooled(by_day: dict[date, list[float]]) -> list[float]:
-    return sorted(v for values in by_day.values() for v in values)
+    return sorted(chain.from_iterable(by_day.values()))
 
 
 def lead_kpis(cur: dict[date, LeadDay], prev: dict[date, LeadDay]) -> list[Kpi]:
@@ -61,17 +62,17 @@ def lead_kpis(cur: dict[date, LeadDay], prev: dict[date, LeadDay]) -> list[Kpi]:
     return [
         kpi(
             "Days to fix (median)",
-            _round(percentile(days, 0.5)),
-            _round(percentile(pdays, 0.5)),
+            _round(percentile(days, 0.5, presorted=True)),
+            _round(percentile(pdays, 0.5, presorted=True)),
             "days",
-            [percentile(cur[k].days, 0.5) for k in order],
+            [percentile(cur[k].days, 0.5, presorted=True) for k in order],
         ),
         kpi(
             "Days to fix (p90)",
-            _round(percentile(days, 0.9)),
-            _round(percentile(pdays, 0.9)),
+            _round(percentile(days, 0.9, presorted=True)),
+            _round(percentile(pdays, 0.9, presorted=True)),
             "days",
-            [percentile(cur[k].days, 0.9) for k in order],
+            [percentile(cur[k].days, 0.9, presorted=True) for k in order],
         ),
         kpi(
             "Loop closed",
@@ -132,10 +133,10 @@ def insights(
     kpis[2:2] = [
         kpi(
             "Hours to acknowledge",
-            _round(percentile(hours, 0.5)),
-            _round(percentile(prev_hours, 0.5)),
+            _round(percentile(hours, 0.5, presorted=True)),
+            _round(percentile(prev_hours, 0.5, presorted=True)),
             "h",
-            [percentile(acks[k], 0.5) for k in sorted(acks)],
+            [percentile(acks[k], 0.5, presorted=True) for k in sorted(acks)],
         ),
         kpi(
             "Open items",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:30:56.698481
+Create Date: 2026-11-22 18:34:58.018902
 """
 
 from collections.abc import Sequence
@@ -197,13 +197,14 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('first_at', db.coltypes.UTCDateTime(timezone=True), nullable=False),
     sa.Column('shipped_at', db.coltypes.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ship_day', sa.Date(), nullable=True),
     sa.Column('lead_days', sa.Float(), nullable=True),
     sa.Column('links', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['item.id'], ),
     sa.PrimaryKeyConstraint('item_id')
     )
     with op.batch_alter_table('item_fact', schema=None) as batch_op:
-        batch_op.create_index('ix_item_fact_shipped', ['shipped_at', 'team', 'channels', 'lead_days', 'status'], unique=False)
+        batch_op.create_index('ix_item_fact_shipped', ['ship_day', 'lead_days', 'team', 'channels', 'status'], unique=False)
 
     op.create_table('theme',
     sa.Column('id', sa.Integer(), nullable=False),
