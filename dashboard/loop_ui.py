@@ -143,21 +143,18 @@ def _overview(rows: list) -> None:
             "Customer": _who(contact),
             "Channel": ui.CHANNEL_LABELS.get(msg.channel if msg else "email", ""),
             "Status": STATUS_LABEL.get(o.status, o.status),
-            "Done": o.done_at,
+            "Done (UTC)": f"{o.done_at:%d %b %H:%M}" if o.done_at else "",
             "Fix / goodwill": " · ".join(x for x in (o.remedy, o.goodwill) if x),
             "Reply or reason": o.reply_text if o.status == "told" else o.skip_reason or "",
         }
         for o, contact, msg in rows
     ]
-    frame = pd.DataFrame(table)
-    frame["Done"] = pd.to_datetime(frame["Done"], utc=True)  # waiting: an empty cell
     st.dataframe(
-        frame,
+        pd.DataFrame(table),
         hide_index=True,
         width="stretch",
         height=min(36 * (len(table) + 1) + 3, 360),
         key="loop_overview",
-        column_config={"Done": st.column_config.DatetimeColumn("Done (UTC)", format="D MMM HH:mm")},
     )
 
 

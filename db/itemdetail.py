@@ -143,11 +143,21 @@ def timeline(session: Session, item_id: int) -> list[TimelineEntry]:
     ]
 
 
+def _state(state: str | None) -> str:
+    return (state or "").replace("_", " ")
+
+
 def describe(entry: TimelineEntry) -> str:
     """Return one plain-English line for a timeline entry."""
     what = f"{entry.action.replace('_', ' ')} {entry.entity} #{entry.entity_id}"
-    if entry.from_state or entry.to_state:
-        what += f": {entry.from_state or '—'} → {entry.to_state or '—'}"
+    ids = entry.data.get("message_ids") or []
+    if entry.entity == "item" and entry.action == "attached" and ids:
+        what = f"added {len(ids)} message{'s' if len(ids) != 1 else ''} to item #{entry.entity_id}"
+    before, after = (_state(s) for s in (entry.from_state, entry.to_state))
+    if before and after:
+        what += f": {before} → {after}"
+    elif after:
+        what += f" ({after})"
     extra = [f"{k}: {entry.data[k]}" for k in ("note", "reason", "of_item_id") if entry.data.get(k)]
     if "changes" in entry.data:
         extra.append("changed " + ", ".join(sorted(entry.data["changes"])))

@@ -99,6 +99,20 @@ def test_item_page_shows_messages_as_text_timeline_and_elapsed_days(db, c):
     assert set(frame["Who"]) == {"Erin Cole"}
 
 
+def test_item_timeline_reads_as_plain_steps_one_line_per_step(db, c):
+    item = new_item(db, c, owner=c.mara, n_messages=3)
+    item = wf.acknowledge(db, item.id, actor=c.mara, expected_version=item.version, now=NOW)
+    wf.start(db, item.id, actor=c.mara, expected_version=item.version, now=NOW)
+    at = open_page(c.mara, "item", item=item.id)
+    steps = list(at.dataframe[0].value["What"])
+    assert steps == [
+        f"created item #{item.id} (new)",
+        f"added 3 messages to item #{item.id}",
+        f"acknowledged item #{item.id}: new → acknowledged",
+        f"started item #{item.id}: acknowledged → in progress",
+    ]
+
+
 def test_owner_takes_ownership_starts_and_ships_through_the_page(db, c):
     item = new_item(db, c, owner=c.mara)
     at = open_page(c.mara, "item", item=item.id)

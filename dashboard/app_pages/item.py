@@ -91,7 +91,9 @@ def _comments(detail) -> None:
 
 
 def _timeline(detail) -> None:
-    rows = [(f"{e.at:%Y-%m-%d %H:%M}", e.actor or "system", describe(e)) for e in detail.timeline]
+    # each linked message's own "attached" event repeats the item's "added n messages" line
+    steps = [e for e in detail.timeline if (e.entity, e.action) != ("message", "attached")]
+    rows = [(f"{e.at:%Y-%m-%d %H:%M}", e.actor or "system", describe(e)) for e in steps]
     st.dataframe(pd.DataFrame(rows, columns=["When (UTC)", "Who", "What"]), hide_index=True)
 
 
