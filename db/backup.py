@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from db import (
-    itemrollup,
+    itemrebuild,
     models,  # noqa: F401  (registers the tables)
     rollup,
 )
@@ -87,7 +87,7 @@ def import_all(engine: Engine, path: Path) -> dict[str, int]:
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn)
         rollup.rebuild(conn)
-        itemrollup.rebuild(conn)
+        itemrebuild.rebuild(conn)
     return counts
 
 

@@ -9,9 +9,8 @@ items in each state at its end (the cumulative flow). `LinkDay`: linked messages
 (day, channel, item team, item state) — the funnel.
 
 `follow` brings one item's share up to date after an item Event, in the same transaction
-(`db.audit.record` calls it, so every intent is covered); `rebuild` recomputes everything from
-items, messages and events (after a bulk load or a backup import); `snapshot` returns the
-tables' contents, to check one against the other.
+(`db.audit.record` calls it, so every intent is covered). `db.itemrebuild` recomputes all of it
+from items, messages and events (after a bulk load or a backup import).
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from db.models import Event, Item, ItemDay, ItemFact, LinkDay, Message
 
 CHANNEL_BITS = {"email": 1, "tweet": 2}
 OPENING = date(1970, 1, 1)  # the ItemDay row before any event
-_FACT, _DAY, _LINK = ItemFact.__table__, ItemDay.__table__, LinkDay.__table__
+FACT, DAY, LINK = ItemFact.__table__, ItemDay.__table__, LinkDay.__table__
 
 
 def masks_with(channel: str) -> list[int]:
@@ -54,7 +53,7 @@ def day_sql(col: Any, dialect: str) -> Any:
     return sa.func.substr(col, 1, 10)
 
 
-def _increment(conn: Connection, table: sa.Table, count: str, deltas: dict[tuple, int]) -> None:
+def increment(conn: Connection, table: sa.Table, count: str, deltas: dict[tuple, int]) -> None:
     """Add `deltas` {primary key values: n} to the `count` column, inserting missing rows."""
     keys = [c.name for c in table.primary_key.columns]
     values = [{**dict(zip(keys, k, strict=True)), count: n} for k, n in sorted(deltas.items()) if n]
@@ -144,10 +143,10 @@ def make_fact(item_id, team, status, first_signal, created, *, links, first_msg,
 
 def follow(conn: Connection, item_id: int, event: Event | None = None) -> None:
     """Bring the rollups up to date for one item after `event` (already flushed) or an edit."""
-    f = _FACT.c
+    f = FACT.c
     # lock the item's row first (PostgreSQL): a concurrent write to the same item waits here,
     # then reads what this one committed, so no delta is applied twice
-    mine = sa.select(_FACT).where(f.item_id == item_id).with_for_update()
+    mine = sa.select(FACT).where(f.item_id == item_id).with_for_update()
     old = conn.execute(mine).mappings().first()
     new = fact_of(conn, item_id)
     if new is None:
@@ -163,102 +162,9 @@ def follow(conn: Connection, item_id: int, event: Event | None = None) -> None:
         before = [r[1:] for r in events if event is None or r[0] != event.id]
         days.subtract(_ledger(before, old["status"], old["team"], old["channels"]))
         links.update(_links(old["links"], old["team"], old["status"], -1))
-    _increment(conn, _DAY, "items", days)
-    _increment(conn, _LINK, "messages", links)
+    increment(conn, DAY, "items", days)
+    increment(conn, LINK, "messages", links)
     if old is None:
-        conn.execute(sa.insert(_FACT), [new])
+        conn.execute(sa.insert(FACT), [new])
     else:
-        conn.execute(sa.update(_FACT).where(f.item_id == item_id).values(new))
-
-
-def rebuild(conn: Connection) -> int:
-    """Recompute all three tables from items, messages and events; return the item count."""
-    for table in (_LINK, _DAY, _FACT):
-        conn.execute(sa.delete(table))
-    facts = _all_facts(conn)
-    for chunk in range(0, len(facts), 20_000):
-        conn.execute(sa.insert(_FACT), facts[chunk : chunk + 20_000])
-    d = conn.dialect.name
-    e, f = Event.__table__.c, _FACT.c
-    day = day_sql(e.at, d)
-    moves: Counter = Counter()
-    for col, sign in ((e.to_state, 1), (e.from_state, -1)):
-        stmt = (
-            sa.select(day, f.team, f.channels, col, sa.func.count())
-            .join(_FACT, f.item_id == e.entity_id)
-            .where(e.entity == "item", e.to_state.is_not(None), col.is_not(None))
-            .group_by(day, f.team, f.channels, col)
-        )
-        for k, team, mask, state, n in conn.execute(stmt):
-            moves[(day_of(k), team, mask, state)] += sign * n
-    opening: Counter = Counter()  # the items in each state now, less what the moves explain
-    for fact in facts:
-        opening[(fact["team"], fact["channels"], fact["status"])] += 1
-    for (_day, team, mask, state), n in moves.items():
-        opening[(team, mask, state)] -= n
-    for (team, mask, state), n in opening.items():
-        moves[(OPENING, team, mask, state)] += n
-    _increment(conn, _DAY, "items", moves)
-    m = Message.__table__.c
-    mday = day_sql(m.received_at, d)
-    linked = (
-        sa.select(mday, m.channel, f.team, f.status, sa.func.count())
-        .join(_FACT, f.item_id == m.item_id)
-        .group_by(mday, m.channel, f.team, f.status)
-    )
-    conn.execute(
-        sa.insert(_LINK).from_select(["day", "channel", "team", "status", "messages"], linked)
-    )
-    return len(facts)
-
-
-def _all_facts(conn: Connection) -> list[dict[str, Any]]:
-    m, e, i = Message.__table__.c, Event.__table__.c, Item.__table__.c
-    day = day_sql(m.received_at, conn.dialect.name)
-    links: dict[int, list] = {}
-    firsts: dict[int, datetime] = {}
-    stmt = (
-        sa.select(m.item_id, day, m.channel, sa.func.count(), sa.func.min(m.received_at))
-        .where(m.item_id.is_not(None))
-        .group_by(m.item_id, day, m.channel)
-    )
-    for item_id, d, ch, n, first in conn.execute(stmt):
-        links.setdefault(item_id, []).append([day_of(d).isoformat(), ch, n])
-        firsts[item_id] = min(first, firsts.get(item_id, first))
-    ships = dict(
-        conn.execute(
-            sa.select(e.entity_id, sa.func.max(e.at))
-            .where(e.entity == "item", e.to_state == "shipped")
-            .group_by(e.entity_id)
-        ).all()
-    )
-    items = conn.execute(sa.select(i.id, i.team, i.status, i.first_signal_at, i.created_at))
-    return [
-        make_fact(
-            row[0],
-            *row[1:],
-            links=links.get(row[0], []),
-            first_msg=firsts.get(row[0]),
-            shipped_at=ships.get(row[0]),
-        )
-        for row in items
-    ]
-
-
-def snapshot(conn: Connection) -> dict[str, Any]:
-    """Return the non-zero contents of the three tables (to compare a follow with a rebuild)."""
-    f = _FACT.c
-    facts = {
-        r.item_id: (r.team, r.channels, r.status, r.first_at, r.shipped_at, r.links)
-        for r in conn.execute(sa.select(_FACT))
-    }
-    leads = {r.item_id: r.lead_days for r in conn.execute(sa.select(f.item_id, f.lead_days))}
-    days = {  # (`_DAY.c.items` would be the column collection's method)
-        (r.day, r.team, r.channels, r.state): r[-1]
-        for r in conn.execute(sa.select(_DAY).where(_DAY.c["items"] != 0))
-    }
-    links = {
-        (r.day, r.channel, r.team, r.status): r.messages
-        for r in conn.execute(sa.select(_LINK).where(_LINK.c.messages != 0))
-    }
-    return {"facts": facts, "leads": leads, "days": days, "links": links}
+        conn.execute(sa.update(FACT).where(f.item_id == item_id).values(new))

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from db import itemrollup
+from db import itemrebuild
 from db import workflow as wf
 from db.errors import DomainError
 from db.itemstate import transition
@@ -106,10 +106,10 @@ def _scopes() -> list[Scope]:
 def test_random_workflow_keeps_the_rollups_equal_to_a_rebuild(session, seed):
     _play(session, seed, steps=80)
     conn = session.connection()
-    followed = itemrollup.snapshot(conn)
+    followed = itemrebuild.snapshot(conn)
     assert followed["facts"] and followed["days"]
-    assert itemrollup.rebuild(conn) == len(followed["facts"])
-    assert itemrollup.snapshot(conn) == followed
+    assert itemrebuild.rebuild(conn) == len(followed["facts"])
+    assert itemrebuild.snapshot(conn) == followed
 
 
 @pytest.mark.parametrize("seed", [4, 5])
@@ -161,7 +161,7 @@ def test_a_duplicates_messages_count_on_the_original_afterwards(session):
         session, dup.id, of_item_id=orig.id, actor=c.ceo, expected_version=1,
         now=START + timedelta(hours=1),
     )  # fmt: skip
-    links = itemrollup.snapshot(session.connection())["links"]
+    links = itemrebuild.snapshot(session.connection())["links"]
     day = date.fromisoformat(START.date().isoformat())
     assert links == {(day, "email", "", "new"): 1, (day, "tweet", "", "new"): 1}
     period = Period.between(day, day)

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import Session
 
-from db import itemrollup, rollup
+from db import itemrebuild, rollup
 from db.metrics import (
     Period,
     Scope,
@@ -103,7 +103,7 @@ def data(session: Session) -> dict:
                     acknowledged_at=ack)
         )  # fmt: skip
     rollup.rebuild(session.connection())  # rows made directly, not through ingest or workflow
-    itemrollup.rebuild(session.connection())
+    itemrebuild.rebuild(session.connection())
     session.commit()
     return {"a": a, "b": b, "c": c, "d": d, "t1": t1, "m": m}
 

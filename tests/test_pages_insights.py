@@ -16,7 +16,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data
-from db import itemrollup, rollup
+from db import itemrebuild, rollup
 from db import workflow as wf
 from db.models import Event, Item, Role, Theme, utcnow
 from tests.factories import make_message, make_user
@@ -54,7 +54,7 @@ def people(db) -> dict:
             theme_id=theme.id, channel="tweet" if i % 2 else "email",
         )  # fmt: skip
     rollup.rebuild(db.connection())  # rows made directly, not through ingest or workflow
-    itemrollup.rebuild(db.connection())
+    itemrebuild.rebuild(db.connection())
     db.commit()
     return {
         "ceo": make_user(db, email="ceo@example.com", name="Erin Cole", role=Role.EXECUTIVE),

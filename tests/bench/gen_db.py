@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
-from db import itemrollup, models, rollup, schema
+from db import itemrebuild, models, rollup, schema
 from db.engine import make_engine
 
 TEAMS = ["Charging", "Software", "Customer Care", "Service", "Delivery", "Billing", "Stores"]
@@ -425,7 +425,7 @@ def build(url: str, *, n_messages: int, n_items: int, days: int, now: datetime) 
     with engine.begin() as conn:
         step(f"daily rollup: {rollup.rebuild(conn):,} rows")
     with engine.begin() as conn:
-        step(f"item rollups: {itemrollup.rebuild(conn):,} items")
+        step(f"item rollups: {itemrebuild.rebuild(conn):,} items")
 
 
 def main(argv: list[str] | None = None) -> None:
