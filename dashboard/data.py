@@ -398,3 +398,15 @@ def item_owners_and_teams() -> tuple[list[tuple[int, str]], list[str]]:
         ).all()
         teams = s.exec(select(Item.team).where(Item.team.is_not(None)).distinct()).all()
     return sorted((tuple(o) for o in owners), key=lambda o: o[1]), sorted(teams)
+
+
+# --- morning review: comments on the cards' messages (helper "ux") -------------------------
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def message_comments(message_ids: tuple[int, ...]) -> list:
+    """Return the comments on these messages (frozen MessageComment values), oldest first."""
+    from db.tracking import message_comments as comments
+
+    with session() as s:
+        return comments(s, list(message_ids))

@@ -33,10 +33,20 @@ def reset_action() -> None:
         st.session_state[action_key(card_key)] = None
 
 
-def act(fn: Callable[..., Any], success: str, *, card_key: str | None = None, **kw: Any) -> None:
-    """Run one workflow intent as the signed-in user; on success close the card and rerun."""
+def act(
+    fn: Callable[..., Any],
+    success: str | Callable[[Any], str],
+    *,
+    card_key: str | None = None,
+    **kw: Any,
+) -> None:
+    """Run one workflow intent as the signed-in user; on success close the card and rerun.
+
+    `success` is the confirmation, or a function of the result that words it (an item's id)."""
     with data.session() as s:
-        done = ui.domain_action(fn, s, success=success, actor=data.actor(s), now=utcnow(), **kw)
+        done = ui.domain_action(fn, s, actor=data.actor(s), now=utcnow(), **kw)
+        if done is not None:
+            st.session_state[ui.FLASH_KEY] = success(done) if callable(success) else success
     if done is not None:
         st.session_state[CLOSE_KEY] = card_key
         st.rerun()
@@ -102,7 +112,7 @@ def new_item_form(card, key: str) -> None:
             return
     act(
         workflow.create_item,
-        "Item created.",
+        lambda item: f"Created item #{item.id}: find it on the Items board.",
         card_key=key,
         message_ids=card.member_ids,
         title=title,

@@ -1,4 +1,5 @@
-"""The read side of items: a manager's inbox, the items board and one item's full detail.
+"""The read side of items: a manager's inbox, the items board and one item's full detail, and
+the comments on messages (shown on their morning-review cards).
 
 Every reader aggregates in SQL (joins and GROUP BY, a fixed number of queries however many
 rows) and returns frozen dataclasses of plain values, safe to cache and to render. The item
@@ -23,7 +24,7 @@ from db.itemdetail import (  # noqa: F401  (item_detail, timeline, describe: re-
     item_detail,
     timeline,
 )
-from db.models import Forward, Item, ItemStatus, Message, User
+from db.models import Comment, Forward, Item, ItemStatus, Message, User
 from db.workflow import OPEN
 
 
@@ -168,3 +169,24 @@ def items_board(
         )
         for i, owner, n in session.exec(stmt).all()
     ]
+
+
+@dataclass(frozen=True)
+class MessageComment:
+    message_id: int
+    author: str
+    at: datetime
+    body: str
+
+
+def message_comments(session: Session, message_ids: list[int]) -> list[MessageComment]:
+    """Return the comments on these messages, oldest first, with their authors' names."""
+    if not message_ids:
+        return []
+    stmt = (
+        select(Comment.message_id, User.name, Comment.created_at, Comment.body)
+        .join(User, User.id == Comment.author_id)
+        .where(Comment.message_id.in_(message_ids))
+        .order_by(Comment.created_at, Comment.id)
+    )
+    return [MessageComment(*row) for row in session.exec(stmt).all()]

@@ -242,6 +242,22 @@ def test_comment_from_a_card_is_stored(feed, db):
     assert f"{key}_cmt_body" not in [w.key for w in at.text_area]  # the form folded away
 
 
+def test_a_comment_stays_visible_on_its_card_with_its_author(feed, db):
+    at = review(feed)
+    key = open_action(at, feed["parking"], "Comment")
+    at.text_area(key=f"{key}_cmt_body").input("Who owns chargers?")
+    submit(at, f"{key}_cmt_go")
+    assert "Who owns chargers?" in texts(at.text)
+    assert any("Erin Cole" in c for c in texts(at.caption))
+    for n in range(3):
+        key = open_action(at, feed["parking"], "Comment")
+        at.text_area(key=f"{key}_cmt_body").input(f"Follow-up {n}")
+        submit(at, f"{key}_cmt_go")
+    shown_notes = [t for t in texts(at.text) if t.startswith(("Who owns", "Follow-up"))]
+    assert shown_notes == ["Follow-up 1", "Follow-up 2"]  # the latest two, not all four
+    assert "2 earlier comments" in texts(at.caption)
+
+
 def test_new_item_from_a_card_links_the_message(feed, db):
     at = review(feed)
     key = open_action(at, feed["parking"], "New item")
@@ -250,6 +266,7 @@ def test_new_item_from_a_card_links_the_message(feed, db):
     item = db.exec(select(Item).where(Item.title == "Charging stalls used as parking")).one()
     db.expire_all()
     assert db.get(Message, feed["parking"].id).item_id == item.id
+    assert [t.value for t in at.toast] == [f"Created item #{item.id}: find it on the Items board."]
 
 
 def test_add_to_item_from_a_card_links_the_message(feed, db):

@@ -2,7 +2,8 @@
 
 Executives go through the feed card by card: forward to a manager, comment, turn into a new
 item, add to an open item, or dismiss (the forms live in `dashboard.review_forms`). A handled
-card leaves the feed on the next run; "since my last review" and a day picker choose the feed.
+card leaves the feed on the next run; a comment stays on its card, with the latest comments
+shown. "Since my last review" and a day picker choose the feed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dashboard import data, ui
 from dashboard.review_forms import act, action_bar, reset_action
 from db import workflow
 from db.models import utcnow
+
+SHOWN_COMMENTS = 2  # the latest ones; the card stays short
 
 
 def _meta_line(card, now: datetime) -> str:
@@ -31,7 +34,19 @@ def _meta_line(card, now: datetime) -> str:
     return "  ·  ".join(parts)
 
 
-def _card(card, now: datetime, top: float) -> None:
+def _comments(notes: list, now: datetime) -> None:
+    """Show the card's comments, so a comment just added (or a colleague's) is visible."""
+    if not notes:
+        return
+    if len(notes) > SHOWN_COMMENTS:
+        st.caption(f"{len(notes) - SHOWN_COMMENTS} earlier comments")
+    for note in notes[-SHOWN_COMMENTS:]:
+        when = ui.relative_time(note.at, now=now)
+        st.caption(f":material/chat_bubble: {ui.escape_md(note.author)} · {when}")
+        st.text(note.body)
+
+
+def _card(card, now: datetime, top: float, notes: list) -> None:
     key = f"review_{card.lead_id}"
     with st.container(border=True, key=f"{key}_card"):
         head, score = st.columns([12, 1], vertical_alignment="center")
@@ -43,6 +58,7 @@ def _card(card, now: datetime, top: float) -> None:
         ui.reasons(card.reasons)
         if text != card.title:  # a short post is its own title: show it once
             ui.message_text(card.body)
+        _comments(notes, now)
         action_bar(card, key)
 
 
@@ -66,8 +82,10 @@ if not cards:
         icon=":material/done_all:",
     )
 top = max((c.score for c in cards), default=0.0)
+comments = data.message_comments(tuple(sorted(m for c in cards for m in c.member_ids)))
 for feed_card in cards:
-    _card(feed_card, now, top)
+    members = set(feed_card.member_ids)
+    _card(feed_card, now, top, [n for n in comments if n.message_id in members])
 if cards and st.button("Mark these as reviewed", icon=":material/done_all:", key="review_done"):
     ids = [mid for c in cards for mid in c.member_ids]
     act(workflow.review, "Review recorded.", message_ids=ids)
