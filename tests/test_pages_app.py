@@ -360,6 +360,25 @@ def test_admin_deactivates_a_user(db):
     assert db.get(User, staff.id).is_active is False
 
 
+def test_a_new_user_is_staff_unless_the_admin_picks_another_role(db):
+    at, _ = admin_app(db)
+    assert at.selectbox(key="admin_new_role").value == "staff"
+    at.text_input(key="admin_new_name").input("Sam Reed")
+    at.text_input(key="admin_new_email").input("sam@example.com")
+    at.text_input(key="admin_new_password").input(PASSWORD)
+    at.button(key="admin_add_go").click().run()
+    assert db.exec(select(User.role).where(User.email == "sam@example.com")).one() == "staff"
+
+
+def test_deactivate_without_a_user_says_so_and_changes_nobody(db):
+    staff = user(db, Role.STAFF)
+    at, _ = admin_app(db)
+    at.button(key="admin_deactivate_go").click().run()
+    assert [e.value for e in at.error] == ["Choose the user to deactivate."]
+    db.expire_all()
+    assert db.get(User, staff.id).is_active is True
+
+
 def test_admin_saves_settings(db):
     at, _ = admin_app(db)
     at.text_area(key="admin_set_own_handles").input("@AcmeCars\nacme_help")
@@ -388,6 +407,16 @@ def test_admin_lists_quarantine_with_a_download_of_the_raw_bytes(db):
     at, _ = admin_app(db)
     assert list(at.dataframe[1].value["reason"]) == ["invalid JSON at line 3"]
     assert at.get("download_button")
+
+
+def test_a_rejected_upload_points_to_the_quarantine_by_file_name(db):
+    at, _ = admin_app(db)
+    at.file_uploader(key="admin_upload").upload("bad.csv", b"not,known\nx,y\n", "text/csv").run()
+    at.button(key="admin_import_go").click().run()
+    assert not at.exception, at.exception
+    assert any("Quarantine tab" in i.value for i in at.info)
+    grid = at.dataframe[1].value
+    assert list(grid["file"]) == ["bad.csv"]  # not the temporary copy's path
 
 
 def test_admin_imports_an_uploaded_file(db):

@@ -24,6 +24,16 @@ LIST_SETTINGS = {
     "vip_handles": "VIP customer handles",
 }
 
+QUARANTINE_COLUMNS = {
+    "id": st.column_config.NumberColumn("Record", width=70),
+    "created_at": st.column_config.DatetimeColumn("Rejected (UTC)", format="D MMM YYYY HH:mm"),
+    "file": "File",
+    "locator": "Where in the file",
+    "format": "Format",
+    "reason": st.column_config.TextColumn("Why it was rejected", width="large"),
+    "source": "Full path (uploads: a temporary copy)",
+}
+
 
 def _add_user(s, *, actor, now, **fields):
     auth.require(actor, "user.manage")
@@ -50,7 +60,8 @@ def _users_tab() -> None:
         st.subheader("Add a user")
         name = st.text_input("Name", key="admin_new_name")
         email = st.text_input("Email", key="admin_new_email")
-        role = st.selectbox("Role", [r.value for r in Role], key="admin_new_role")
+        roles = [r.value for r in Role]  # the least access by default: staff read the log
+        role = st.selectbox("Role", roles, index=roles.index(Role.STAFF), key="admin_new_role")
         team = st.text_input("Team (optional)", key="admin_new_team")
         password = st.text_input("Initial password", type="password", key="admin_new_password")
         if st.form_submit_button("Add user", type="primary", key="admin_add_go"):
@@ -62,10 +73,18 @@ def _users_tab() -> None:
         st.subheader("Deactivate a user")
         st.caption("They can no longer sign in; their history stays.")
         pick = st.selectbox(
-            "User", list(labels), index=None, format_func=labels.get, key="admin_deactivate_id"
+            "User",
+            list(labels),
+            index=None,
+            format_func=labels.get,
+            placeholder="Choose a user",
+            key="admin_deactivate_id",
         )
-        if st.form_submit_button("Deactivate", key="admin_deactivate_go") and pick is not None:
-            _run(auth.deactivate_user, "User deactivated.", int(pick))
+        if st.form_submit_button("Deactivate", key="admin_deactivate_go"):
+            if pick is None:
+                st.error("Choose the user to deactivate.")
+            else:
+                _run(auth.deactivate_user, f"Deactivated {labels[pick]}.", int(pick))
 
 
 def _run(fn, success: str, *args, **kw) -> None:
@@ -103,7 +122,12 @@ def _settings_tab() -> None:
             "Acknowledge a forward within (business days)", 1, 30, sla, key="admin_set_sla"
         )
         values["public_base_url"] = st.text_input(
-            "Public base URL", current["public_base_url"], key="admin_set_url"
+            "Public base URL",
+            current["public_base_url"],
+            key="admin_set_url",
+            placeholder="https://feedback.example.com",
+            help="Where people reach this app: the links in forward and reminder e-mails start "
+            "with it. Empty: the server's FL_BASE_URL, else http://localhost:8501.",
         )
         if st.form_submit_button("Save settings", type="primary", key="admin_settings_go"):
             _save_settings(current, values)
@@ -147,6 +171,12 @@ def _import_tab() -> None:
     cols[2].metric("Rejected", result.rejected)
     for name, reason in result.unreadable:
         st.warning(f"{Path(name).name}: {reason}")
+    if result.rejected:
+        st.info(
+            f"{result.rejected} record(s) could not be read: the Quarantine tab lists each "
+            "with the reason and its raw bytes.",
+            icon=":material/report:",
+        )
 
 
 def _quarantine_tab() -> None:
@@ -154,8 +184,14 @@ def _quarantine_tab() -> None:
     if rows.empty:
         ui.empty_state("Nothing in quarantine: every imported record could be read.")
         return
-    st.dataframe(rows, hide_index=True, width="stretch")
-    pick = st.selectbox("Record", rows["id"].tolist(), key="admin_quarantine_id")
+    shown = rows.assign(file=rows["source"].map(lambda p: Path(str(p)).name))
+    st.dataframe(
+        shown[["id", "created_at", "file", "locator", "format", "reason", "source"]],
+        hide_index=True,
+        width="stretch",
+        column_config=QUARANTINE_COLUMNS,
+    )
+    pick = st.selectbox("Record to download", rows["id"].tolist(), key="admin_quarantine_id")
     raw = data.quarantine_raw(int(pick))
     name = f"quarantine-{pick}.bin"
     st.download_button("Download raw bytes", raw, file_name=name, key="admin_quarantine_dl")
