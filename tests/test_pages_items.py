@@ -154,6 +154,32 @@ def test_executive_declines_with_reason_and_public_wording(db, c):
     assert (got.status, got.decline_reason) == (S.DECLINED, "Not viable")
 
 
+def test_decline_asks_why_nothing_changes_not_what_changed(db, c):
+    item = item_in(db, c, S.ACKNOWLEDGED)
+    at = open_page(c.ceo, "item", item=item.id)
+    assert at.text_area(key="item_decline_public_text").label == (
+        "Why we are not changing it (public)"
+    )
+
+
+def test_mark_duplicate_picks_the_original_by_title_and_refuses_none(db, c):
+    original = new_item(db, c)
+    copy = new_item(db, c)
+    at = open_page(c.ceo, "item", item=copy.id)
+    picker = at.selectbox(key="item_duplicate_of_item_id")
+    assert picker.options == [f"#{original.id} Charging stalls used as parking"]
+    at.button(key="item_go_duplicate").click().run()
+    assert [e.value for e in at.error] == ["Choose the original item."]
+    assert fresh(db, copy.id).status == S.NEW
+    at.selectbox(key="item_duplicate_of_item_id").set_value(original.id)
+    at.button(key="item_go_duplicate").click().run()
+    got = fresh(db, copy.id)
+    assert (got.status, got.duplicate_of_id) == (S.DUPLICATE, original.id)
+    assert [t.value for t in at.toast] == [
+        "Marked as a duplicate: its messages moved to the original item."
+    ]
+
+
 def test_comment_from_the_item_page_is_stored(db, c):
     item = new_item(db, c)
     at = open_page(c.mara, "item", item=item.id)

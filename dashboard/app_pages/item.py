@@ -27,8 +27,20 @@ STEPS = {  # intent: (button label, form fields or () for a plain button)
     "duplicate": ("Mark duplicate", ("of_item_id",)),
 }
 FN = {i: getattr(workflow, "mark_duplicate" if i == "duplicate" else i) for i in STEPS}
-AREA = {"public_text": "What we changed (public)", "reason": "Reason (internal)"}
-LINE = {"public_title": "Public title"}
+AREA = {  # (intent, field): label; a decline's public text says why nothing changes
+    ("ship", "public_text"): "What we changed (public)",
+    ("decline", "public_text"): "Why we are not changing it (public)",
+    ("decline", "reason"): "Reason (internal)",
+    ("reopen", "reason"): "Why reopen? (internal)",
+}
+DONE = {
+    "acknowledge": "You own this item now.",
+    "start": "Work started.",
+    "reopen": "Reopened: back in progress.",
+    "ship": "Shipped. Now tell each customer below.",
+    "decline": "Declined.",
+    "duplicate": "Marked as a duplicate: its messages moved to the original item.",
+}
 
 
 def _act(fn, success: str, **values) -> None:
@@ -40,12 +52,18 @@ def _act(fn, success: str, **values) -> None:
         st.rerun()
 
 
-def _field(name: str, key: str):
+def _field(intent: str, name: str, key: str):
     if name == "show_publicly":
         return st.checkbox("Show on the public log", value=True, key=key)
-    if name == "of_item_id":
-        return st.number_input("Original item number", min_value=1, step=1, key=key)
-    return st.text_area(AREA[name], key=key) if name in AREA else st.text_input(LINE[name], key=key)
+    if name == "of_item_id":  # pick by title: nobody knows the other item's number by heart
+        others = {i: f"#{i} {title}" for i, title, _ in data.open_items() if i != item_id}
+        return st.selectbox(
+            "Duplicate of", list(others), format_func=others.get, index=None,
+            placeholder="Choose the original item", key=key,
+        )  # fmt: skip
+    if name == "public_title":
+        return st.text_input("Public title", key=key)
+    return st.text_area(AREA[intent, name], key=key)
 
 
 def _steps(detail, me) -> None:
@@ -58,12 +76,16 @@ def _steps(detail, me) -> None:
             label, fields = STEPS[intent]
             if not fields:
                 if st.button(label, type="primary", key=f"item_step_{intent}"):
-                    _act(FN[intent], f"{label}: done.")
+                    _act(FN[intent], DONE[intent])
                 continue
             with st.popover(label, key=f"item_pop_{intent}"), st.form(f"item_form_{intent}"):
-                values = {f: _field(f, f"item_{intent}_{f}") for f in fields}
-                if st.form_submit_button(label, type="primary", key=f"item_go_{intent}"):
-                    _act(FN[intent], f"{label}: done.", **values)
+                values = {f: _field(intent, f, f"item_{intent}_{f}") for f in fields}
+                if not st.form_submit_button(label, type="primary", key=f"item_go_{intent}"):
+                    continue
+                if values.get("of_item_id", 0) is None:
+                    st.error("Choose the original item.")
+                    continue
+                _act(FN[intent], DONE[intent], **values)
 
 
 def _messages(detail) -> None:
