@@ -135,7 +135,7 @@ class TextFacts(NamedTuple):
 
 
 _FACTS: dict[str, TextFacts] = {}  # text -> facts; copies, retweets and templates repeat
-_FACTS_MAX = 50_000
+_FACTS_MAX = 10_000  # ~1.5 kB an entry: repeats (retweets, copies) arrive close together
 
 
 def text_facts(text: str) -> TextFacts:

@@ -148,6 +148,7 @@ def signature(
 
 
 _KEYED: dict[tuple, tuple[list[str], list[str], list[str]]] = {}
+_KEYED_MAX = 10_000  # ~1.5 kB an entry: repeats (retweets, copies) arrive close together
 
 
 def keyed_signature(
@@ -162,7 +163,7 @@ def keyed_signature(
         named: set[str] = set()
         terms = signature(text, ignore=ignore, named=named, words=words, folds=folds)
         found = (terms, [t for t in terms if t in named], candidate_keys(terms))
-        if len(_KEYED) >= _INFO_MAX // 4:
+        if len(_KEYED) >= _KEYED_MAX:
             _KEYED.clear()
         _KEYED[(text, ignore, folds)] = found
     return found
@@ -170,7 +171,7 @@ def keyed_signature(
 
 def remember(text: str, ignore: frozenset[str], folds: Folds, keyed: tuple) -> None:
     """Store a `keyed_signature` result computed elsewhere (the import's reader process)."""
-    if len(_KEYED) >= _INFO_MAX // 4:
+    if len(_KEYED) >= _KEYED_MAX:
         _KEYED.clear()
     _KEYED[(text, ignore, folds)] = keyed
 
