@@ -61,14 +61,16 @@ def show_flash() -> None:
         st.toast(message, icon=":material/check_circle:")
 
 
-def message_text(text: str | None, *, preview: int = PREVIEW_CHARS) -> None:
+def message_text(
+    text: str | None, *, preview: int = PREVIEW_CHARS, more: str = "Show the whole message"
+) -> None:
     """Show customer text inert (plain text); long text is cut with the rest in an expander."""
     body = (text or "").strip() or "(no text)"
     if len(body) <= preview:
         st.text(body)
         return
     st.text(body[:preview].rstrip() + " …")
-    with st.expander("Show the whole message"):
+    with st.expander(more):
         st.text(body)
 
 

@@ -193,6 +193,16 @@ def test_comment_from_the_item_page_is_stored(db, c):
     )
 
 
+def test_a_very_long_comment_is_folded_not_shown_at_full_length(db, c):
+    item = new_item(db, c)
+    long = "Very long comment. " * 300
+    wf.comment(db, item_id=item.id, body=long, actor=c.ceo, now=NOW)
+    at = open_page(c.mara, "item", item=item.id)
+    shown_texts = [t.value for t in at.text if t.value.startswith("Very long")]
+    assert len(shown_texts[0]) < 500 and shown_texts[0].endswith("…")
+    assert "Show the whole comment" in [e.label for e in at.expander]
+
+
 def test_a_change_by_someone_else_surfaces_as_a_conflict(db, c):
     item = item_in(db, c, S.ACKNOWLEDGED)
     at = open_page(c.mara, "item", item=item.id)

@@ -103,7 +103,7 @@ def _messages(detail) -> None:
 def _comments(detail) -> None:
     for author, when, body in detail.comments:
         st.caption(f"{ui.escape_md(author)} · {when:%Y-%m-%d %H:%M} UTC")
-        st.text(body)
+        ui.message_text(body, more="Show the whole comment")
     with st.form("item_comment", clear_on_submit=True):
         body = st.text_area("Add a comment", key="item_comment_body", height=80)
         if st.form_submit_button("Comment", key="item_comment_go"):

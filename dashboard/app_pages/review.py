@@ -43,7 +43,7 @@ def _comments(notes: list, now: datetime) -> None:
     for note in notes[-SHOWN_COMMENTS:]:
         when = ui.relative_time(note.at, now=now)
         st.caption(f":material/chat_bubble: {ui.escape_md(note.author)} · {when}")
-        st.text(note.body)
+        ui.message_text(note.body, more="Show the whole comment")
 
 
 def _card(card, now: datetime, top: float, notes: list) -> None:
