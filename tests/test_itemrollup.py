@@ -17,7 +17,7 @@ from db import itemrebuild
 from db import workflow as wf
 from db.errors import DomainError
 from db.itemstate import transition
-from db.metrics import STATES, Period, Scope, items, live
+from db.metrics import STATES, Period, Scope, items, leads, live
 from db.models import Item, ItemStatus, Message
 from tests.factories import NOW, make_message
 from tests.journeys import cast
@@ -120,7 +120,7 @@ def test_metrics_from_the_rollups_equal_the_event_based_reference(session, seed)
         for scope in _scopes():
             got = items.flow_counts(session, period=period, scope=scope)
             assert got == live.state_flow_counts(session, period=period, scope=scope)
-            fast = sorted(items.lead_rows(session, period=period, scope=scope, ids=True))
+            fast = sorted(leads.lead_rows(session, period=period, scope=scope, ids=True))
             ref = live.lead_rows(session, period=period, scope=scope)
             assert fast == pytest.approx(
                 sorted((i, d, v, s == "loop_closed") for i, d, v, s in ref)

@@ -149,6 +149,12 @@ def test_days_to_fix_median_and_p90_against_previous_week(session, data):
     assert (p90.value, p90.previous) == (5.9, 9.0)
 
 
+def test_lead_time_histogram_counts_the_periods_fixes(session, data):
+    bins = insights(session, period=WEEK, now=NOW).lead_bins  # counted in SQL on PostgreSQL
+    assert bins == lead_bins([6.0, 5.0])
+    assert [(b.days_from, b.items) for b in bins if b.items] == [(5.0, 1), (6.0, 1)]
+
+
 def test_hours_to_acknowledge_median(session, data):
     k = _kpis(session)["Hours to acknowledge"]
     assert (k.value, k.previous, k.delta) == (48.0, 2.0, 46.0)

@@ -3,10 +3,11 @@
 Owns the KPIs (days from first complaint to shipped fix, hours to acknowledge a forward, open,
 unowned and overdue work, loop-closed share, notable cards per day — each against the previous
 period) and the series behind the Insights charts. Split by what they read: `messages` (the
-daily message rollup), `items` (the item rollups of `db.itemrollup`, with the event-based
-reference queries in `live`), `forwards`, and `page`, which assembles everything the page
-shows. Every time measure comes from audit `Event` rows or the Forward's own timestamps; nothing
-loads all rows. Import from here: `from db.metrics import insights, Period, Scope`.
+daily message rollup), `items` and `leads` (the item rollups of `db.itemrollup`, with the
+event-based reference queries in `live`), `forwards`, `spread` (percentile summaries), and
+`page`, which assembles everything the page shows. Every time measure comes from audit `Event`
+rows or the Forward's own timestamps; nothing loads all rows. Import from here:
+`from db.metrics import insights, Period, Scope`.
 """
 
 from db.metrics.base import (
@@ -25,16 +26,8 @@ from db.metrics.base import (
     percentile,
 )
 from db.metrics.forwards import SlaRow, ack_hours, overdue_by_day, sla_breaches, sla_by_team
-from db.metrics.items import (
-    FlowPoint,
-    FunnelStage,
-    LeadBin,
-    LeadTime,
-    funnel,
-    lead_bins,
-    lead_times,
-    state_flow,
-)
+from db.metrics.items import FlowPoint, FunnelStage, funnel, state_flow
+from db.metrics.leads import LeadBin, LeadTime, lead_bins, lead_times
 from db.metrics.messages import (
     ThemeTrend,
     VolumePoint,

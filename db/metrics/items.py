@@ -1,4 +1,4 @@
-"""Item metrics read from the rollups: lead times, the cumulative flow of states, the funnel.
+"""Item metrics read from the rollups: the cumulative flow of states and the funnel.
 
 The rollups (`db.itemrollup`) hold per-item facts and per-day counts kept with every item Event,
 so each query here reads a few hundred day rows or one narrow row per item shipped in the
@@ -9,12 +9,10 @@ rollups against.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -27,12 +25,9 @@ from db.metrics.base import (
     Period,
     Scope,
     as_day,
-    concat_values,
     conn,
-    dialect,
-    parse_values,
 )
-from db.models import ItemDay, ItemFact, LinkDay, MessageDay
+from db.models import ItemDay, LinkDay, MessageDay
 
 
 def fact_conditions(table, scope: Scope) -> list:
@@ -43,97 +38,6 @@ def fact_conditions(table, scope: Scope) -> list:
     if scope.channel:
         conds.append(table.channels.in_(itemrollup.masks_with(scope.channel)))
     return conds
-
-
-def ship_days(period: Period) -> list:
-    """Return WHERE conditions on ItemFact for items last shipped in the period's days."""
-    return [ItemFact.ship_day >= period.start.date(), ItemFact.ship_day < period.end.date()]
-
-
-@dataclass(frozen=True)
-class LeadTime:
-    item_id: int
-    shipped_day: date
-    days: float
-    loop_closed: bool
-
-
-def lead_rows(
-    session: Session, *, period: Period, scope: Scope = Scope(), ids: bool = False
-) -> list[tuple]:
-    """Return (shipped day, days to fix, loop closed?) of items last shipped in the period.
-
-    With `ids`, each row starts with the item id. Tens of thousands of rows at scale: three
-    plain columns keep the fetch cheap (the closed flag as 0/1, not the state's text).
-    """
-    if scope.theme_id:
-        rows = live.lead_rows(session, period=period, scope=scope)
-        return [(*r[: 1 if ids else 0], *r[1:3], r[3] == "loop_closed") for r in rows]
-    f = ItemFact
-    cols = [f.ship_day, f.lead_days, sa.case((f.status == "loop_closed", 1), else_=0)]
-    stmt = select(*([f.item_id] if ids else []), *cols).where(
-        *ship_days(period), *fact_conditions(f, scope)
-    )
-    rows = conn(session).execute(stmt).fetchall()
-    return [(*r[:-3], as_day(r[-3]), float(r[-2] or 0), bool(r[-1])) for r in rows]
-
-
-def lead_times(session: Session, *, period: Period, scope: Scope = Scope()) -> list[LeadTime]:
-    """Return days first complaint → last ship for each item last shipped in the period."""
-    return [LeadTime(*r) for r in lead_rows(session, period=period, scope=scope, ids=True)]
-
-
-@dataclass(frozen=True)
-class LeadDay:
-    """The items last shipped on one day: their days to fix (sorted), how many loop-closed."""
-
-    days: list[float]
-    closed: int
-
-
-def lead_by_day(session: Session, *, period: Period, scope: Scope = Scope()) -> dict[date, LeadDay]:
-    """Return per ship day the lead times of the items last shipped in the period.
-
-    One row per day, the values joined in SQL (`concat_values`): exact percentiles without
-    a result row per item.
-    """
-    if scope.theme_id:
-        by: dict[date, list] = {}
-        for day, days, closed in lead_rows(session, period=period, scope=scope):
-            by.setdefault(day, []).append((days, closed))
-        return {k: LeadDay(sorted(d for d, _ in v), sum(c for _, c in v)) for k, v in by.items()}
-    f = ItemFact
-    closed = func.sum(sa.case((f.status == "loop_closed", 1), else_=0))
-    # grouped along `ix_item_fact_shipped`: no sort in SQL, and each day's values arrive in
-    # ascending runs, which makes sorting them in Python nearly free
-    stmt = (
-        select(f.ship_day, concat_values(f.lead_days, dialect(session)), closed)
-        .where(*ship_days(period), *fact_conditions(f, scope))
-        .group_by(f.ship_day)
-    )
-    rows = conn(session).execute(stmt).all()
-    return {as_day(k): LeadDay(parse_values(v), int(c or 0)) for k, v, c in rows}
-
-
-@dataclass(frozen=True)
-class LeadBin:
-    days_from: float
-    days_to: float
-    items: int
-
-
-BIN_WIDTHS = (0.5, 1, 2, 5, 7, 14, 30, 60, 90)
-
-
-def lead_bins(days: list[float], *, max_bins: int = 20) -> list[LeadBin]:
-    """Return a histogram of lead times in days, with a readable bin width."""
-    if not days:
-        return []
-    s = sorted(days)  # then each bin is two bisections, not a pass over every value
-    width = next((w for w in BIN_WIDTHS if s[-1] / w < max_bins), BIN_WIDTHS[-1])
-    n = int(s[-1] // width) + 1
-    edges = [bisect_left(s, k * width) for k in range(n)] + [len(s)]
-    return [LeadBin(k * width, (k + 1) * width, edges[k + 1] - edges[k]) for k in range(n)]
 
 
 @dataclass(frozen=True)

@@ -7,25 +7,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from itertools import chain
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
-from db.metrics.base import OPEN_STATES, Kpi, Period, Scope, kpi, percentile
-from db.metrics.forwards import SlaRow, ack_hours, overdue_by_day, sla_by_team
-from db.metrics.items import (
-    FlowPoint,
-    FunnelStage,
-    LeadBin,
-    LeadDay,
-    funnel,
-    lead_bins,
-    lead_by_day,
-    state_flow,
-)
+from db.metrics.base import OPEN_STATES, Kpi, Period, Scope, kpi
+from db.metrics.forwards import SlaRow, ack_spreads, overdue_by_day, sla_by_team
+from db.metrics.items import FlowPoint, FunnelStage, funnel, state_flow
+from db.metrics.leads import LeadBin, lead_histogram, lead_spreads
 from db.metrics.messages import ThemeTrend, VolumePoint, day_stats, rising_themes, volume_points
+from db.metrics.spread import Spreads
 
 
 @dataclass(frozen=True)
@@ -49,39 +41,18 @@ def _round(v: float | None, n: int = 1) -> float | None:
     return None if v is None else round(v, n)
 
 
-def _pooled(by_day: dict[date, list[float]]) -> list[float]:
-    return sorted(chain.from_iterable(by_day.values()))
-
-
-def lead_kpis(cur: dict[date, LeadDay], prev: dict[date, LeadDay]) -> list[Kpi]:
+def lead_kpis(cur: Spreads, prev: Spreads) -> list[Kpi]:
     """Return the median and p90 days to fix and the loop-closed share (per ship day)."""
-    days = _pooled({k: v.days for k, v in cur.items()})
-    pdays = _pooled({k: v.days for k, v in prev.items()})
-    order = sorted(cur)
-    closed = [sum(v.closed for v in m.values()) for m in (cur, prev)]
+    order = sorted(cur.days)
+    now, before = cur.overall, prev.overall
     return [
-        kpi(
-            "Days to fix (median)",
-            _round(percentile(days, 0.5, presorted=True)),
-            _round(percentile(pdays, 0.5, presorted=True)),
-            "days",
-            [percentile(cur[k].days, 0.5, presorted=True) for k in order],
-        ),
-        kpi(
-            "Days to fix (p90)",
-            _round(percentile(days, 0.9, presorted=True)),
-            _round(percentile(pdays, 0.9, presorted=True)),
-            "days",
-            [percentile(cur[k].days, 0.9, presorted=True) for k in order],
-        ),
-        kpi(
-            "Loop closed",
-            _share(closed[0], len(days)),
-            _share(closed[1], len(pdays)),
-            "%",
-            [100 * cur[k].closed / len(cur[k].days) for k in order],
-        ),
-    ]
+        kpi("Days to fix (median)", _round(now.p50), _round(before.p50), "days",
+            [cur.days[k].p50 for k in order]),
+        kpi("Days to fix (p90)", _round(now.p90), _round(before.p90), "days",
+            [cur.days[k].p90 for k in order]),
+        kpi("Loop closed", _share(now.flagged, now.n), _share(before.flagged, before.n), "%",
+            [100 * cur.days[k].flagged / cur.days[k].n for k in order]),
+    ]  # fmt: skip
 
 
 def gather(session: Session, jobs: dict[str, Callable[[Session], Any]]) -> dict[str, Any]:
@@ -103,12 +74,12 @@ def insights(
     got = gather(
         session,
         {  # slowest first
-            "leads": lambda s: lead_by_day(s, period=period, scope=scope),
-            "prev_leads": lambda s: lead_by_day(s, period=prev, scope=scope),
+            "leads": lambda s: lead_spreads(s, period=period, scope=scope),
+            "prev_leads": lambda s: lead_spreads(s, period=prev, scope=scope),
             "flow": lambda s: state_flow(s, period=period, scope=scope),
             "funnel": lambda s: funnel(s, period=period, scope=scope),
-            "acks": lambda s: ack_hours(s, period=period, scope=scope),
-            "prev_acks": lambda s: ack_hours(s, period=prev, scope=scope),
+            "acks": lambda s: ack_spreads(s, period=period, scope=scope),
+            "prev_acks": lambda s: ack_spreads(s, period=prev, scope=scope),
             "sla": lambda s: sla_by_team(s, period=period, scope=scope, now=now),
             "overdue": lambda s: overdue_by_day(s, days=ends, now=now, scope=scope),
             "stats": lambda s: day_stats(s, period=both, scope=scope),
@@ -118,7 +89,6 @@ def insights(
     leads, acks, flow, overdue, stats = (
         got[k] for k in ("leads", "acks", "flow", "overdue", "stats")
     )
-    hours, prev_hours = _pooled(acks), _pooled(got["prev_acks"])
     open_by_day = Counter()
     new_by_day = Counter()
     for p in flow:
@@ -133,10 +103,10 @@ def insights(
     kpis[2:2] = [
         kpi(
             "Hours to acknowledge",
-            _round(percentile(hours, 0.5, presorted=True)),
-            _round(percentile(prev_hours, 0.5, presorted=True)),
+            _round(acks.overall.p50),
+            _round(got["prev_acks"].overall.p50),
             "h",
-            [percentile(acks[k], 0.5, presorted=True) for k in sorted(acks)],
+            [acks.days[k].p50 for k in sorted(acks.days)],
         ),
         kpi(
             "Open items",
@@ -166,7 +136,7 @@ def insights(
     return Insights(
         kpis=kpis,
         volume=volume_points({d: v for d, v in stats.items() if d >= period.start.date()}),
-        lead_bins=lead_bins(_pooled({k: v.days for k, v in leads.items()})),
+        lead_bins=lead_histogram(session, period=period, scope=scope, spreads=leads),
         flow=[p for p in flow if p.day >= period.start.date()],
         funnel=got["funnel"],
         sla=got["sla"],
