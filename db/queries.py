@@ -37,7 +37,8 @@ NEW = "new"  # Triage.NEW: only unhandled messages belong in the feed
 # model, which took longer than the query itself. Callers pass a Session or a Connection.
 M = sa.table(
     "message",
-    *(sa.column(n, sa.Integer) for n in ("id", "contact_id", "theme_id", "followers", "likes")),
+    *(sa.column(n, sa.Integer) for n in ("id", "contact_id", "theme_id", "item_id")),
+    *(sa.column(n, sa.Integer) for n in ("followers", "likes")),
     *(sa.column(n, sa.String) for n in ("channel", "external_id", "sender", "subject", "triage")),
     sa.column("body", sa.Text),
     sa.column("received_at", UTCDateTime),
@@ -292,6 +293,7 @@ def list_messages(
             M.c.likes,
             M.c.theme_id,
             T.c.label.label("theme"),
+            M.c.item_id,
         )  # fmt: skip
         .select_from(M.outerjoin(C, M.c.contact_id == C.c.id).outerjoin(T, M.c.theme_id == T.c.id))
         .order_by(M.c.received_at.desc(), M.c.id.desc())

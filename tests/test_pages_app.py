@@ -18,6 +18,7 @@ import streamlit as st
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
+from db import workflow as wf
 from db.auth import create_user
 from db.models import Comment, Event, Forward, Item, Message, Quarantine, Role, Setting, User
 from tests.factories import NOW, make_message
@@ -330,6 +331,23 @@ def test_messages_page_filters_by_channel_and_day(db):
     ]
     at.date_input(key="messages_day").set_value(NOW.date()).run()
     assert list(at.dataframe[0].value["Message"]) == ["An email today"]
+
+
+def test_a_message_on_an_item_says_so_and_links_to_the_item(feed, db):
+    wf.attach(db, item_id=feed["item"].id, message_ids=[feed["parking"].id], actor=feed["ceo"],
+              now=NOW)  # fmt: skip
+    at = app(feed["ceo"], page="messages")
+    grid = at.dataframe[0].value
+    assert set(grid["Status"]) == {"on an item", "not handled"}  # not "linked" / "new"
+    row = list(grid["Message"]).index(
+        "Charging stalls used as parking — Cars parked at the chargers again, nobody moves them."
+    )
+    at.session_state["messages_table"] = {"selection": {"rows": [row], "columns": []}}
+    at.run()
+    links = [p for p in at.get("page_link") if "Open item" in p.label]
+    assert [p.label for p in links] == [
+        f"Open item #{feed['item'].id}, which this message is part of"
+    ]
 
 
 # --- admin ----------------------------------------------------------------------------------

@@ -10,10 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
+from db.auth import can
 
 PAGE_SIZE = 200
 CHANNELS = {"All": None, "Email": "email", "X": "tweet"}
 COLUMNS = ["Received", "Channel", "Score", "From", "Message", "Reasons", "Status"]
+TRIAGE = {"new": "not handled", "reviewed": "seen", "forwarded": "forwarded",
+          "linked": "on an item", "dismissed": "dismissed"}  # fmt: skip
 
 
 def _flat(text) -> str:
@@ -33,7 +36,7 @@ def _table(frame: pd.DataFrame) -> pd.DataFrame:
             "From": who.fillna(frame["sender"]).fillna(""),
             "Message": (subject + " — ").where(subject != "", "") + body,
             "Reasons": frame["reasons"].map(lambda r: " · ".join(r or [])),
-            "Status": frame["triage"],
+            "Status": frame["triage"].map(TRIAGE).fillna(frame["triage"]),
         },
         columns=COLUMNS,
     )
@@ -95,6 +98,14 @@ else:
             st.markdown(f"**{ui.escape_md(chosen.get('subject') or '(no subject)')}**")
             st.caption(ui.escape_md(chosen.get("sender") or ""))
             ui.message_text(chosen.get("body"), preview=4000)
+            item = chosen.get("item_id")
+            if item is not None and not pd.isna(item) and can(data.current_user(), "item.read"):
+                st.page_link(
+                    "app_pages/item.py",
+                    label=f"Open item #{int(item)}, which this message is part of",
+                    icon=":material/arrow_forward:",
+                    query_params={"item": str(int(item))},
+                )
 
 if page > 0 or has_older:
     newer, older, _ = st.columns([1, 1, 6])
