@@ -74,7 +74,12 @@ def forward_form(card, key: str) -> None:
         to = _pick_manager("To", f"{key}_fwd_to", "Choose a manager")
         note = st.text_input("Note", value="?", key=f"{key}_fwd_note")
         default_by = _next_business_day(utcnow().date())
-        respond = st.date_input("Respond by", value=default_by, key=f"{key}_fwd_by")
+        respond = st.date_input(
+            "Respond by",
+            value=default_by,
+            key=f"{key}_fwd_by",
+            help=f"By {RESPOND_BY_HOUR:%H:%M} UTC that day; late forwards are flagged as overdue.",
+        )
         if not st.form_submit_button("Forward", type="primary", key=f"{key}_fwd_go"):
             return
     if to is None:

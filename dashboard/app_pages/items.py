@@ -61,7 +61,7 @@ def _card(row, *, linkable: bool) -> None:
             st.page_link(
                 "app_pages/item.py",
                 label=f"Open #{row.id}",
-                icon=":material/open_in_new:",
+                icon=":material/arrow_forward:",
                 query_params={"item": str(row.id)},
             )
 

@@ -68,7 +68,14 @@ now = utcnow()
 last = data.last_review(me)
 st.title("Morning review")
 left, middle, right = st.columns([2, 2, 3], vertical_alignment="bottom")
-since_mode = left.toggle("Since my last review", key="review_since", disabled=last is None)
+since_mode = left.toggle(
+    "Since my last review",
+    key="review_since",
+    disabled=last is None,
+    help="Everything that arrived since you last pressed 'Mark these as reviewed'."
+    if last
+    else "Available after your first 'Mark these as reviewed' at the bottom of the feed.",
+)
 day = middle.date_input("Day", value=now.date(), key="review_day", disabled=since_mode)
 cards = data.feed_cards(None if since_mode else day, last if since_mode else None)
 seen = ui.relative_time(last, now=now) if last else "never"
