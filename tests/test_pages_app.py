@@ -225,10 +225,12 @@ def test_review_page_shows_each_card_with_inert_text(feed):
 def test_forward_from_a_card_records_the_forward_and_triage(feed, db):
     at = review(feed)
     key = open_action(at, feed["black"], "Forward")
+    assert at.date_input(key=f"{key}_fwd_by").help.startswith("By 17:00 UTC that day")
     at.selectbox(key=f"{key}_fwd_to").set_value(feed["mara"].id)
     submit(at, f"{key}_fwd_go")
     fwd = db.exec(select(Forward)).one()
     assert (fwd.recipient_id, fwd.note, fwd.message_id) == (feed["mara"].id, "?", feed["black"].id)
+    assert fwd.respond_by.hour == 17  # as the form's help says: 17:00 UTC that day
     db.expire_all()
     assert db.get(Message, feed["black"].id).triage == "forwarded"
 
@@ -454,6 +456,7 @@ def test_admin_imports_an_uploaded_file(db):
 def test_mark_reviewed_turns_on_since_my_last_review(feed, db):
     at = review(feed)
     assert at.toggle(key="review_since").disabled
+    assert "after your first 'Mark these as reviewed'" in at.toggle(key="review_since").help
     at.button(key="review_done").click().run()
     assert not at.toggle(key="review_since").disabled
     assert any("your last review: just now" in c for c in texts(at.caption))
