@@ -60,15 +60,20 @@ def _call(fn, *args, success: str, item_id: int, **kw) -> None:
         _done(success, item_id)
 
 
-def _deliver_now() -> None:
-    """Hand queued e-mails to SMTP right away when it is configured (the worker retries)."""
+def _deliver_now() -> str:
+    """Hand queued e-mails to SMTP right away when it is configured (the worker retries);
+    return what the user should be told happened to the reply."""
     from db.notify import SmtpSettings, deliver_due
 
-    if SmtpSettings.from_env() is not None:
-        deliver_due(data.engine(), now=utcnow(), limit=20)
+    if SmtpSettings.from_env() is None:
+        return "Reply queued in the outbox: it is sent once e-mail (SMTP) is set up."
+    report = deliver_due(data.engine(), now=utcnow(), limit=20)
+    if report.sent and not report.error:
+        return "E-mail sent to the customer."
+    return "Reply queued: the e-mail could not be sent yet and will be retried."
 
 
-def _tell(o: Outreach, reply: str, remedy: str, goodwill: str, item_id: int) -> None:
+def _tell(o: Outreach, reply: str, remedy: str, goodwill: str, item_id: int, by_x: bool) -> None:
     with data.session() as s:
         who = {"actor": data.actor(s), "now": utcnow()}
         changed = (remedy, goodwill) != (o.remedy, o.goodwill)
@@ -77,8 +82,7 @@ def _tell(o: Outreach, reply: str, remedy: str, goodwill: str, item_id: int) -> 
         )
         if not kept or not ui.domain_action(loop.tell_customer, s, o.id, reply_text=reply, **who):
             return
-    _deliver_now()
-    _done("Customer told.", item_id)
+    _done("Marked as answered on X." if by_x else _deliver_now(), item_id)
 
 
 def _pending(o: Outreach, msg: Message | None, item_id: int) -> None:
@@ -100,7 +104,7 @@ def _pending(o: Outreach, msg: Message | None, item_id: int) -> None:
         )
         label = "Mark answered on X" if url else "Send e-mail"
         if st.form_submit_button(label, type="primary", key=f"loop_tell_{o.id}"):
-            _tell(o, reply, remedy, goodwill, item_id)
+            _tell(o, reply, remedy, goodwill, item_id, by_x=url is not None)
     if url:
         st.link_button(
             "Open the post on X to reply", url, icon=":material/open_in_new:", key=f"loop_x_{o.id}"

@@ -60,7 +60,10 @@ def test_owner_tells_skips_and_closes_the_loop_from_the_item_page(db) -> None:
     assert mail.to_addr == "zebulon.q@mailbox.test" and mail.status == "pending"
 
 
-def test_the_owner_answers_one_customer_at_a_time_and_sees_everyone_in_one_grid(db) -> None:
+def test_the_owner_answers_one_customer_at_a_time_and_sees_everyone_in_one_grid(
+    db, monkeypatch
+) -> None:
+    monkeypatch.delenv("SMTP_HOST", raising=False)
     c = cast(db)
     item = shipped_item(db, c, list(customers(db)))
     at = _item_page(c.mara.id, item.id)
@@ -79,6 +82,9 @@ def test_the_owner_answers_one_customer_at_a_time_and_sees_everyone_in_one_grid(
     at.button(key=f"loop_tell_{rows[0].id}").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert tell_buttons() == [f"loop_tell_{rows[1].id}"]  # the next customer comes up
+    assert [t.value for t in at.toast] == [  # not "told": without SMTP the e-mail waits
+        "Reply queued in the outbox: it is sent once e-mail (SMTP) is set up."
+    ]
     assert "1 of 3 customers handled" in " ".join(m.value for m in at.markdown)
     assert list(at.dataframe[0].value["Status"]) == ["told", "waiting", "waiting"]
     at.selectbox(key=f"loop_pick_{item.id}_2").set_value(rows[2].id).run()
