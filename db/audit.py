@@ -2,7 +2,9 @@
 
 Every intent in `db/workflow.py` and `db/triage.py` records its Events through `record`, in the
 same transaction as the change, so the log and the data can never disagree. For the same reason
-`record` keeps the Insights item rollups (`db.itemrollup`) in step with every item Event.
+`record` keeps the Insights item rollups (`db.itemrollup`) in step with every item Event, and
+the forward rollup (`db.fwdrollup`) with every forward made ("forwarded": the new Forward is
+still pending in the session) or acknowledged (an Event on the forward).
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel
 
-from db import itemrollup
+from db import fwdrollup, itemrollup
 from db.errors import NotFound
-from db.models import Event
+from db.models import Event, Forward
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -42,7 +44,15 @@ def record(
         to_state=to_state,
         data=data or {},
     )
+    made = [o for o in session.new if isinstance(o, Forward)] if action == "forwarded" else []
     session.add(event)
+    if made:
+        session.flush()
+        for fwd in made:
+            fwdrollup.follow_new(session.connection(), fwd.id)
+    if entity == "forward" and action == "acknowledged":
+        session.flush()
+        fwdrollup.follow_ack(session.connection(), entity_id)
     if entity == "item":
         session.flush()  # the rollup reads the item, its messages and this event in SQL
         itemrollup.follow(session.connection(), entity_id, event)

@@ -1,9 +1,10 @@
 """Recomputing the item rollups of `db.itemrollup` from scratch, and reading them back.
 
 `rebuild` fills `ItemFact`, `ItemDay` and `LinkDay` from items, messages and events in a few
-grouped queries (after a bulk load such as tests/bench/gen_db.py, or a backup import); it must
-give exactly what `db.itemrollup.follow` keeps event by event, which `snapshot` lets the tests
-check after random workflow sequences.
+grouped queries (after a bulk load such as tests/bench/gen_db.py, or a backup import), and the
+forward rollup of `db.fwdrollup` with them, so every caller rebuilds both; it must give exactly
+what `db.itemrollup.follow` keeps event by event, which `snapshot` lets the tests check after
+random workflow sequences.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from db import fwdrollup
 from db.itemrollup import DAY, FACT, LINK, OPENING, day_of, day_sql, increment, make_fact
 from db.models import Event, Item, Message
 
 
 def rebuild(conn: Connection) -> int:
-    """Recompute all three tables from items, messages and events; return the item count."""
+    """Recompute all three tables (and the forward rollup); return the item count."""
     for table in (LINK, DAY, FACT):
         conn.execute(sa.delete(table))
     facts = _all_facts(conn)
@@ -57,6 +59,7 @@ def rebuild(conn: Connection) -> int:
     conn.execute(
         sa.insert(LINK).from_select(["day", "channel", "team", "status", "messages"], linked)
     )
+    fwdrollup.rebuild(conn)
     return len(facts)
 
 
@@ -109,4 +112,5 @@ def snapshot(conn: Connection) -> dict[str, Any]:
         (r.day, r.channel, r.team, r.status): r.messages
         for r in conn.execute(sa.select(LINK).where(LINK.c.messages != 0))
     }
-    return {"facts": facts, "leads": leads, "days": days, "links": links}
+    forwards = fwdrollup.snapshot(conn)
+    return {"facts": facts, "leads": leads, "days": days, "links": links, "forwards": forwards}

@@ -274,6 +274,23 @@ class LinkDay(_Table, table=True):
     messages: int = Field(default=0)
 
 
+class ForwardDay(_Table, table=True):
+    """Forwards per day and recipient (`db.fwdrollup`): by the day they are due, how many, how
+    many still unacknowledged and how many acknowledged late; by the day they are acknowledged,
+    how many, how many late, and each one's hours to acknowledge (for exact percentiles)."""
+
+    __tablename__ = "forward_day"
+
+    day: date = Field(primary_key=True)
+    recipient_id: int = Field(primary_key=True)
+    due: int = Field(default=0)
+    due_open: int = Field(default=0)
+    due_late: int = Field(default=0)
+    acked: int = Field(default=0)
+    acked_late: int = Field(default=0)
+    ack_hours: str = Field(default="", sa_type=sa.Text)  # comma-separated, in no order
+
+
 class Item(_Table, table=True):
     """An improvement item with its two tracks: the fix for everyone, and making it right."""
 

@@ -102,6 +102,7 @@ def data(session: Session) -> dict:
                     item_id=item and item.id, created_at=created, respond_by=due,
                     acknowledged_at=ack)
         )  # fmt: skip
+    session.flush()  # the rebuilds read the forwards through the Core connection
     rollup.rebuild(session.connection())  # rows made directly, not through ingest or workflow
     itemrebuild.rebuild(session.connection())
     session.commit()

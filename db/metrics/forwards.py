@@ -1,8 +1,10 @@
 """Forward metrics: hours to acknowledge, overdue forwards by day, SLA breaches by team.
 
-Read from the `forward` table with small GROUP BY day counts or the forwards of one period
-(`ix_forward_acked` covers those acknowledged in a period). The team of a forward is its
-recipient's.
+Whole days come from the forward rollup (`db.fwdrollup`: a few rows per day and recipient, so
+a 90-day period reads hundreds of rows, not tens of thousands of forwards); the part of today
+that has passed, which the rollup cannot cut at `now`, from the `forward` table itself
+(`db.metrics.fwdlive`, also the reference the tests compare with). The team of a forward is its
+recipient's, as of now.
 """
 
 from __future__ import annotations
@@ -16,45 +18,41 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from db.metrics import spread
-from db.metrics.base import (
-    Period,
-    Scope,
-    as_day,
-    concat_values,
-    conn,
-    day_key,
-    dialect,
-    hours_between,
-    parse_values,
-    team_forwards,
-)
+from db.metrics import fwdlive, spread
+from db.metrics.base import Period, Scope, as_day, conn, parse_values
 from db.metrics.spread import Spreads
-from db.models import Forward, Item, Message, User
+from db.models import Forward, ForwardDay, Item, Message, User
+
+R = ForwardDay
+
+
+def _rows(session: Session, cols: list[Any], conds: list[Any], scope: Scope, by=None) -> Any:
+    """Return rollup rows (`cols`) matching `conds` in the scope's team, grouped `by`."""
+    stmt = select(*cols).where(*conds)
+    stmt = stmt if by is None else stmt.group_by(by)
+    if scope.team:
+        stmt = stmt.join(User, User.id == R.recipient_id).where(User.team == scope.team)
+    return conn(session).execute(stmt)
+
+
+def _midnight(at: datetime) -> datetime:
+    """Return the start of the UTC day of `at`."""
+    return datetime.combine(at.astimezone(UTC).date(), time(), tzinfo=UTC)
 
 
 def ack_hours(
     session: Session, *, period: Period, scope: Scope = Scope()
 ) -> dict[date, list[float]]:
     """Return per day the sorted hours forward → acknowledged of forwards acknowledged then."""
-    d = dialect(session)
-    day = day_key(Forward.acknowledged_at, d)
-    hours = hours_between(Forward.created_at, Forward.acknowledged_at, d)
-    stmt = (
-        select(day, concat_values(hours, d))
-        .where(Forward.acknowledged_at >= period.start, Forward.acknowledged_at < period.end)
-        .group_by(day)
-    )
-    rows = conn(session).execute(team_forwards(stmt, scope)).all()
-    return {as_day(k): parse_values(v) for k, v in rows}
+    conds = [R.day >= period.start.date(), R.day < period.end.date(), R.acked > 0]
+    joined: dict[date, list[str]] = {}
+    for day, text in _rows(session, [R.day, R.ack_hours], conds, scope):
+        joined.setdefault(as_day(day), []).append(text)
+    return {d: parse_values(",".join(parts)) for d, parts in joined.items()}
 
 
 def ack_spreads(session: Session, *, period: Period, scope: Scope = Scope()) -> Spreads:
-    """Return the hours forward → acknowledged of forwards acknowledged in the period, per day.
-
-    From the values on both databases: PostgreSQL's percentile_cont was measured slower here
-    (the hours are computed, so every day's values need a sort, and the total another).
-    """
+    """Return the hours forward → acknowledged of forwards acknowledged in the period, per day."""
     return spread.from_lists(ack_hours(session, period=period, scope=scope))
 
 
@@ -63,33 +61,24 @@ def overdue_by_day(
 ) -> list[int]:
     """Return how many forwards were overdue (past respond_by, unacknowledged) at each day's end.
 
-    Two small GROUP BY day counts, summed up in Python: overdue at t = due before t minus
-    acknowledged by t, over the forwards acknowledged late or not at all (today ends at `now`).
+    Overdue at t = late forwards due before t minus late ones acknowledged by t (late: after
+    respond_by, or not at all): the rollup's per-day counts for every whole day before today's
+    cut, summed up in Python; today, which ends at `now`, from the forwards themselves.
     """
     if not days:
         return []
-    d = dialect(session)
-    start = datetime.combine(days[0], time(), tzinfo=UTC)
     until = min(datetime.combine(days[-1] + timedelta(days=1), time(), tzinfo=UTC), now)
-    ack = Forward.acknowledged_at
-    late = sa.or_(ack.is_(None), ack > Forward.respond_by)
+    cut = _midnight(until)
     due_by, acked_by = Counter(), Counter()
-    for col, into, extra in ((Forward.respond_by, due_by, []), (ack, acked_by, [ack <= until])):
-        day = day_key(col, d)  # one expression object: PostgreSQL must see the same GROUP BY
-        stmt = (
-            select(day, func.count())
-            .where(Forward.respond_by < until, late, sa.or_(ack.is_(None), ack > start), *extra)
-            .group_by(day)
-        )
-        rows = conn(session).execute(team_forwards(stmt, scope)).all()
-        into.update({as_day(k): n for k, n in rows})
-    out, due, acked = [], 0, 0
-    due += sum(n for k, n in due_by.items() if k < days[0])
-    acked += sum(n for k, n in acked_by.items() if k < days[0])
-    for day in days:
-        due, acked = due + due_by[day], acked + acked_by[day]
-        out.append(due - acked)
-    return out
+    cols = [R.day, func.sum(R.due_open + R.due_late), func.sum(R.acked_late)]
+    for day, due, acked in _rows(session, cols, [R.day < cut.date()], scope, by=R.day):
+        due_by[as_day(day)] += int(due or 0)
+        acked_by[as_day(day)] += int(acked or 0)
+    if cut < until:
+        due, acked = fwdlive.overdue_today(session, cut=cut, until=until, scope=scope)
+        due_by[cut.date()] += due
+        acked_by[cut.date()] += acked
+    return fwdlive.running_overdue(days, due_by, acked_by)
 
 
 @dataclass(frozen=True)
@@ -105,34 +94,22 @@ def sla_by_team(
 ) -> list[SlaRow]:
     """Return, per recipient team, forwards due in the period and how many breached the SLA.
 
-    Counted per recipient first (a covered index range, no join per forward), then summed by
-    the recipients' teams.
+    Whole days before today's cut from the rollup, per recipient; today up to `now` from the
+    forwards; then summed by the recipients' teams.
     """
     until = min(period.end, now)
-    late = sa.case((Forward.acknowledged_at > Forward.respond_by, 1), else_=0)
-    still_open = sa.case((Forward.acknowledged_at.is_(None), 1), else_=0)
-    per = (
-        select(
-            Forward.recipient_id.label("user_id"),
-            func.count().label("due"),
-            func.sum(late).label("late"),
-            func.sum(still_open).label("still_open"),
-        )
-        .where(Forward.respond_by >= period.start, Forward.respond_by < until)
-        .group_by(Forward.recipient_id)
-        .subquery()
-    )
-    team = func.coalesce(User.team, "No team")
-    stmt = (
-        select(team, func.sum(per.c.due), func.sum(per.c.late), func.sum(per.c.still_open))
-        .join(User, User.id == per.c.user_id)
-        .group_by(team)
-        .order_by(team)
-    )
-    if scope.team:
-        stmt = stmt.where(User.team == scope.team)
-    rows = conn(session).execute(stmt)
-    return [SlaRow(t, int(n), int(a or 0), int(b or 0)) for t, n, a, b in rows]
+    cut = max(min(_midnight(until), period.end), period.start)
+    per: dict[int, list[int]] = {}
+    cols = [R.recipient_id, func.sum(R.due), func.sum(R.due_late), func.sum(R.due_open)]
+    conds = [R.day >= period.start.date(), R.day < cut.date(), R.due > 0]
+    for to, *counts in _rows(session, cols, conds, Scope(), by=R.recipient_id):
+        per[to] = [int(n or 0) for n in counts]
+    if cut < until:
+        for to, counts in fwdlive.sla_per_recipient(session, start=cut, until=until).items():
+            row = per.setdefault(to, [0, 0, 0])
+            per[to] = [a + b for a, b in zip(row, counts, strict=True)]
+    rows = fwdlive.sum_by_team(per, fwdlive.teams_of(session), scope)
+    return [SlaRow(*r) for r in rows]
 
 
 def sla_breaches(

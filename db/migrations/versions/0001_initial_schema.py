@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 18:34:58.018902
+Create Date: 2026-11-22 19:01:00.943508
 """
 
 from collections.abc import Sequence
@@ -38,6 +38,17 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('email'),
     sa.UniqueConstraint('handle')
+    )
+    op.create_table('forward_day',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('recipient_id', sa.Integer(), nullable=False),
+    sa.Column('due', sa.Integer(), nullable=False),
+    sa.Column('due_open', sa.Integer(), nullable=False),
+    sa.Column('due_late', sa.Integer(), nullable=False),
+    sa.Column('acked', sa.Integer(), nullable=False),
+    sa.Column('acked_late', sa.Integer(), nullable=False),
+    sa.Column('ack_hours', sa.Text(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'recipient_id')
     )
     op.create_table('item_day',
     sa.Column('day', sa.Date(), nullable=False),
@@ -413,5 +424,6 @@ def downgrade() -> None:
     op.drop_table('message_day')
     op.drop_table('link_day')
     op.drop_table('item_day')
+    op.drop_table('forward_day')
     op.drop_table('contact')
     # ### end Alembic commands ###

@@ -1,0 +1,140 @@
+"""The forward rollup stays equal to a recomputation from the forwards, whatever is forwarded.
+
+Random sequences forward messages and items and acknowledge them, through the domain functions
+(so through `db.audit.record`, which keeps the rollup); afterwards the rollup must equal a full
+rebuild, and the forward metrics read from it must equal the reference queries on the
+`forward` table (`db.metrics.fwdlive`), for periods cut at `now` mid-day and periods in the past.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from db import fwdrollup, itemrebuild
+from db import triage as tr
+from db import workflow as wf
+from db.errors import DomainError
+from db.metrics import Period, Scope, forwards, fwdlive
+from db.models import Forward, Item, Message
+from tests.factories import NOW, make_message
+from tests.journeys import cast
+
+START = NOW - timedelta(days=25)
+
+
+def _step(session: Session, c, rng: random.Random, now: datetime) -> None:
+    """Take one random forwarding action; refused ones are part of the game."""
+    action = rng.choice(["fwd_msg", "fwd_msg", "fwd_item", "ack", "ack", "ack_item", "item"])
+    to = rng.choice([c.mara, c.laura, c.ceo])
+    due = now + timedelta(hours=rng.choice([1, 5, 20, 30, 60]))
+    if action == "item":
+        ids = session.exec(select(Message.id).where(Message.item_id.is_(None))).all()
+        wf.create_item(
+            session, message_ids=rng.sample(list(ids), min(2, len(ids))), title="T",
+            team=rng.choice(["Charging", None]), actor=c.ceo, now=now,
+        )  # fmt: skip
+    elif action == "fwd_msg":
+        ids = session.exec(select(Message.id)).all()
+        picked = rng.sample(list(ids), rng.randrange(1, 3))
+        tr.forward(
+            session, message_ids=picked, to_user_id=to.id, note="?",
+            respond_by=rng.choice([due, None]), actor=c.ceo, now=now,
+        )  # fmt: skip
+    elif action == "fwd_item":
+        items = session.exec(select(Item.id)).all()
+        if items:
+            tr.forward(
+                session, item_id=rng.choice(items), to_user_id=to.id, note="?", respond_by=due,
+                actor=c.ceo, now=now,
+            )  # fmt: skip
+    else:
+        open_ = session.exec(select(Forward).where(Forward.acknowledged_at.is_(None))).all()
+        if not open_:
+            return
+        fwd = rng.choice(open_)
+        who = next(u for u in (c.mara, c.laura, c.ceo) if u.id == fwd.recipient_id)
+        if action == "ack_item" and fwd.item_id:
+            item = session.get(Item, fwd.item_id)
+            wf.acknowledge(session, item.id, actor=who, expected_version=item.version, now=now)
+        else:
+            tr.acknowledge_forward(session, fwd.id, actor=who, now=now)
+
+
+def _play(session: Session, seed: int, steps: int) -> None:
+    rng, c = random.Random(seed), cast(session)
+    for _ in range(25):
+        make_message(session, received_at=START + timedelta(hours=rng.randrange(20 * 24)))
+    now = START
+    for _ in range(steps):
+        now += timedelta(hours=rng.randrange(1, 12), minutes=rng.randrange(60))
+        try:
+            _step(session, c, rng, now)
+        except DomainError:
+            session.rollback()
+    session.expire_all()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_forwarding_keeps_the_rollup_equal_to_a_rebuild(session, seed):
+    _play(session, seed, steps=90)
+    conn = session.connection()
+    followed = fwdrollup.snapshot(conn)
+    assert sum(v[3] for v in followed.values()) > 5  # acknowledgements were counted
+    assert fwdrollup.rebuild(conn) == len(session.exec(select(Forward.id)).all())
+    assert fwdrollup.snapshot(conn) == followed
+    assert itemrebuild.rebuild(conn) >= 0 and itemrebuild.snapshot(conn)["forwards"] == followed
+
+
+def _nows(last: date) -> list[datetime]:
+    """Moments to cut at: mid-day on the last day, its midnight, and a day later."""
+    noon = datetime.combine(last, time(13, 17), tzinfo=UTC)
+    return [noon, datetime.combine(last, time(), tzinfo=UTC), noon + timedelta(days=1)]
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_forward_metrics_from_the_rollup_equal_the_reference(session, seed):
+    _play(session, seed, steps=90)
+    for last in (NOW.date() - timedelta(days=6), NOW.date(), NOW.date() - timedelta(days=12)):
+        for days in (3, 7, 30):
+            period = Period.days_back(days, today=last)
+            ends = [period.start.date() - timedelta(days=1), *period.days()]
+            for scope in (Scope(), Scope(team="Charging"), Scope(team="Customer Care")):
+                fast = forwards.ack_hours(session, period=period, scope=scope)
+                ref = fwdlive.ack_hours(session, period=period, scope=scope)
+                assert fast.keys() == ref.keys()
+                for day, values in fast.items():
+                    assert values == pytest.approx(ref[day], abs=1e-4)
+                for now in _nows(last):
+                    got = forwards.sla_by_team(session, period=period, scope=scope, now=now)
+                    want = fwdlive.sla_by_team(session, period=period, scope=scope, now=now)
+                    assert [tuple(vars(r).values()) for r in got] == want
+                    assert forwards.overdue_by_day(
+                        session, days=ends, now=now, scope=scope
+                    ) == fwdlive.overdue_by_day(session, days=ends, now=now, scope=scope)
+
+
+def test_a_late_acknowledgement_counts_on_the_due_day_and_the_acknowledgement_day(session):
+    c = cast(session)
+    msg = make_message(session, received_at=START)
+    sent = datetime.combine(START.date(), time(9), tzinfo=UTC)
+    fwd = tr.forward(
+        session, message_ids=[msg.id], to_user_id=c.mara.id, note="?",
+        respond_by=sent + timedelta(hours=3), actor=c.ceo, now=sent,
+    )  # fmt: skip
+    rows = fwdrollup.snapshot(session.connection())
+    assert rows == {(sent.date(), c.mara.id): (1, 1, 0, 0, 0, ())}
+    tr.acknowledge_forward(session, fwd.id, actor=c.mara, now=sent + timedelta(days=1, hours=3))
+    rows = fwdrollup.snapshot(session.connection())
+    nxt = sent.date() + timedelta(days=1)
+    assert rows == {
+        (sent.date(), c.mara.id): (1, 0, 1, 0, 0, ()),
+        (nxt, c.mara.id): (0, 0, 0, 1, 1, (27.0,)),
+    }
+    period = Period.between(sent.date(), nxt)
+    later = sent + timedelta(days=3)
+    assert forwards.overdue_by_day(session, days=period.days(), now=later) == [1, 0]
+    assert forwards.ack_spreads(session, period=period).overall.p50 == 27.0
