@@ -352,6 +352,19 @@ def test_a_message_on_an_item_says_so_and_links_to_the_item(feed, db):
     ]
 
 
+def test_a_selected_post_without_subject_reads_as_a_post_not_nan(db):
+    make_message(db, body="Screen went black again", channel="tweet", received_at=NOW,
+                 sender="widget_watcher", subject=None)  # fmt: skip
+    at = app(user(db, Role.EXECUTIVE), page="messages")
+    at.session_state["messages_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert not at.exception, at.exception
+    heads = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert heads == ["**Post on X**"]
+    detail = " ".join(texts(at.caption))
+    assert "widget" in detail and "not handled" in detail and "nan" not in detail
+
+
 # --- admin ----------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from db.auth import can
 
 PAGE_SIZE = 200
 CHANNELS = {"All": None, "Email": "email", "X": "tweet"}
-COLUMNS = ["Received", "Channel", "Score", "From", "Message", "Reasons", "Status"]
+COLUMNS = ["Received", "Channel", "Score", "Status", "From", "Message", "Reasons"]
 TRIAGE = {"new": "not handled", "reviewed": "seen", "forwarded": "forwarded",
           "linked": "on an item", "dismissed": "dismissed"}  # fmt: skip
 
@@ -40,6 +40,26 @@ def _table(frame: pd.DataFrame) -> pd.DataFrame:
         },
         columns=COLUMNS,
     )
+
+
+def _detail(chosen: pd.Series, shown: pd.Series) -> None:
+    """The selected message in full: who and when, its status, its text, its item."""
+    with st.container(border=True, key="messages_detail"):
+        subject = _flat(chosen.get("subject"))  # a post has none (NaN in the frame)
+        label = ui.CHANNEL_LABELS.get(chosen.get("channel"), "Message")
+        st.markdown(f"**{ui.escape_md(subject or label)}**")
+        who = " · ".join(p for p in (shown["From"], _flat(chosen.get("sender"))) if p)
+        when = f"{chosen['received_at']:%d %b %Y %H:%M} UTC"
+        st.caption(" · ".join(ui.escape_md(p) for p in (who, when, shown["Status"]) if p))
+        ui.message_text(chosen.get("body"), preview=4000)
+        item = chosen.get("item_id")
+        if item is not None and not pd.isna(item) and can(data.current_user(), "item.read"):
+            st.page_link(
+                "app_pages/item.py",
+                label=f"Open item #{int(item)}, which this message is part of",
+                icon=":material/arrow_forward:",
+                query_params={"item": str(int(item))},
+            )
 
 
 def _reset_page() -> None:
@@ -71,8 +91,9 @@ if frame.empty:
         "or run `feedbackloop ingest PATH`."
     )
 else:
+    table = _table(frame)
     picked = st.dataframe(
-        _table(frame),
+        table,
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -86,26 +107,14 @@ else:
             "From": st.column_config.TextColumn(width=150),
             "Message": st.column_config.TextColumn(width=360),
             "Reasons": st.column_config.TextColumn(width=220),
-            "Status": st.column_config.TextColumn(width=80),
+            "Status": st.column_config.TextColumn(width=95),
         },
     )
     first = page * PAGE_SIZE + 1
     st.caption(f"Messages {first}–{first + len(frame) - 1}. Select a row to read it in full.")
     rows = picked.selection.rows if picked else []
     if rows:
-        chosen = frame.iloc[rows[0]]
-        with st.container(border=True):
-            st.markdown(f"**{ui.escape_md(chosen.get('subject') or '(no subject)')}**")
-            st.caption(ui.escape_md(chosen.get("sender") or ""))
-            ui.message_text(chosen.get("body"), preview=4000)
-            item = chosen.get("item_id")
-            if item is not None and not pd.isna(item) and can(data.current_user(), "item.read"):
-                st.page_link(
-                    "app_pages/item.py",
-                    label=f"Open item #{int(item)}, which this message is part of",
-                    icon=":material/arrow_forward:",
-                    query_params={"item": str(int(item))},
-                )
+        _detail(frame.iloc[rows[0]], table.iloc[rows[0]])
 
 if page > 0 or has_older:
     newer, older, _ = st.columns([1, 1, 6])
