@@ -41,6 +41,9 @@ def render_publish_warning(text: str | None, item_id: int) -> bool:
 
 def _precheck(item_id: int) -> None:
     with st.expander("Check the public wording before you ship"):
+        st.caption(
+            "Once shipped, every customer who raised it is listed here with a drafted reply."
+        )
         text = st.text_area("Public text draft", key=f"loop_precheck_{item_id}", height=90)
         if text and not render_publish_warning(text, item_id):
             st.success("No names, addresses, handles or numbers found.", icon=":material/check:")
@@ -230,16 +233,14 @@ def render_make_it_right(item_id: int, user) -> None:
         item = s.get(Item, item_id)
         if item is None:
             return
-        st.subheader("Make it right for each customer")
-        render_lead_times(item_id)
         mine = can(user, loop.PERMISSION, item=SimpleNamespace(owner_id=item.owner_id))
         if item.status not in ("shipped", "loop_closed"):
-            st.caption(
-                "When the fix ships, every customer who raised it is listed here with a "
-                "drafted reply."
-            )
-            _precheck(item_id)
+            render_lead_times(item_id)  # no customer section yet: it would be an empty heading
+            if mine and item.status == "in_progress":  # the owner is about to write the text
+                _precheck(item_id)
             return
+        st.subheader("Make it right for each customer")
+        render_lead_times(item_id)
         render_publish_warning(f"{item.public_title}\n{item.public_text}", item_id)
         rows = [
             (o, s.get(Contact, o.contact_id), o.message_id and s.get(Message, o.message_id))

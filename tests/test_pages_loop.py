@@ -101,6 +101,20 @@ def test_a_manager_who_does_not_own_the_item_sees_no_reply_forms(db) -> None:
     assert not [b for b in at.button if b.key == "loop_close"]
 
 
+def test_before_shipping_there_is_no_empty_customer_section(db) -> None:
+    from tests.journeys import item_in
+
+    c = cast(db)
+    new = item_in(db, c, "new", owner=c.mara)
+    working = item_in(db, c, "in_progress", owner=c.mara)
+    at = _item_page(c.mara.id, new.id)
+    assert "Make it right for each customer" not in [h.value for h in at.subheader]
+    assert not [e for e in at.expander if e.label.startswith("Check the public wording")]
+    at = _item_page(c.mara.id, working.id)
+    assert "Make it right for each customer" not in [h.value for h in at.subheader]
+    assert [e.label for e in at.expander] == ["Check the public wording before you ship"]
+
+
 def _outbox_script() -> None:
     from dashboard.outbox_ui import render_outbox_health
 
