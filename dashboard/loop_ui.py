@@ -181,12 +181,14 @@ def _customers(rows: list, item_id: int, mine: bool) -> None:
 
 
 def _track(item: Item, mine: bool) -> None:
-    st.caption(
-        f"Customer track: **{item.customer_track}**"
-        + (f" — {ui.escape_md(item.customer_track_note)}" if item.customer_track_note else "")
-    )
+    note = f" — {ui.escape_md(item.customer_track_note)}" if item.customer_track_note else ""
+    st.caption(f"Customer track (remedies and goodwill): **{item.customer_track}**{note}")
     if not mine or item.status != "shipped":
         return
+    if item.customer_track not in ("done", "waived"):
+        st.caption(
+            "To close the loop: tell or skip every customer, and mark the track done or waived."
+        )
     version = st.session_state.get(f"item_version_{item.id}", item.version)
     with st.container(horizontal=True, gap="small"):
         with st.popover("Customer track", key="loop_track_pop"), st.form("loop_track_form"):

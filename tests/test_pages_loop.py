@@ -78,6 +78,9 @@ def test_the_owner_answers_one_customer_at_a_time_and_sees_everyone_in_one_grid(
     grid = at.dataframe[0].value
     assert list(grid["Customer"]) == ["Zebulon Quackenbush", "Ottilie Vance", "Hank Public"]
     assert list(grid["Status"]) == ["waiting"] * 3
+    captions = [m.value for m in at.caption]
+    assert "Customer track (remedies and goodwill): **open**" in captions
+    assert any(c.startswith("To close the loop: tell or skip every customer") for c in captions)
 
     at.button(key=f"loop_tell_{rows[0].id}").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
