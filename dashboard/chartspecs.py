@@ -9,6 +9,7 @@ spec's `datasets`. The result draws the same as `dashboard.charts.<noun>_chart(d
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -40,8 +41,34 @@ def layout(name: str, *params: Any) -> dict[str, Any]:
     return LAYOUTS[name](*params).to_dict(validate=False)
 
 
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return the rows as Altair's `to_values` would (ISO dates, NaN as None), column by column.
+
+    `to_values` sanitizes a copy of the frame per dtype and then converts it row by row: ~30 ms
+    a page for ~1,000 rows. Reading each column once with `tolist` gives the same values.
+    """
+    cols: dict[str, list] = {}
+    for name in df.columns:
+        col = df[name]
+        if pd.api.types.is_datetime64_any_dtype(col.dtype):
+            cols[name] = ["" if pd.isna(v) else v.isoformat() for v in col]
+        elif pd.api.types.is_float_dtype(col.dtype):
+            cols[name] = [v if math.isfinite(v) else None for v in col.tolist()]
+        elif col.dtype.kind in "iub":  # numpy ints and bools (nullable ones go to Altair)
+            cols[name] = col.tolist()
+        elif col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+            cols[name] = [None if _missing(v) else v for v in col.tolist()]
+        else:
+            return to_values(df)["values"]  # anything else: let Altair decide
+    return [dict(zip(cols, row, strict=True)) for row in zip(*cols.values(), strict=True)]
+
+
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+
+
 def _fill(spec: dict[str, Any], **frames: pd.DataFrame) -> dict[str, Any]:
-    return {**spec, "datasets": {k: to_values(df)["values"] for k, df in frames.items()}}
+    return {**spec, "datasets": {k: records(df) for k, df in frames.items()}}
 
 
 def insights_specs(frames: dict[str, pd.DataFrame], *, median: float | None) -> dict[str, dict]:

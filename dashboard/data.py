@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -291,7 +291,9 @@ def insights_frames(
         got = metrics.insights(s, period=period, scope=scope, now=utcnow())
     frames: dict[str, Any] = {"kpis": got.kpis}
     for name in ("volume", "lead_bins", "flow", "funnel", "sla", "themes"):
-        frame = pd.DataFrame([asdict(row) for row in getattr(got, name)])
+        rows = getattr(got, name)  # flat dataclasses: column lists, not an asdict() per row
+        names = [f.name for f in fields(rows[0])] if rows else []
+        frame = pd.DataFrame({k: [getattr(r, k) for r in rows] for k in names})
         if "day" in frame:
             frame["day"] = pd.to_datetime(frame["day"])
         frames[name] = frame

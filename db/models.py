@@ -277,7 +277,7 @@ class LinkDay(_Table, table=True):
 class ForwardDay(_Table, table=True):
     """Forwards per day and recipient (`db.fwdrollup`): by the day they are due, how many, how
     many still unacknowledged and how many acknowledged late; by the day they are acknowledged,
-    how many, how many late, and each one's hours to acknowledge (for exact percentiles)."""
+    how many, how many late, and each one's time to acknowledge (for exact percentiles)."""
 
     __tablename__ = "forward_day"
 
@@ -288,7 +288,9 @@ class ForwardDay(_Table, table=True):
     due_late: int = Field(default=0)
     acked: int = Field(default=0)
     acked_late: int = Field(default=0)
-    ack_hours: str = Field(default="", sa_type=sa.Text)  # comma-separated, in no order
+    # each acknowledgement's seconds from forward, as 8 hex digits (big-endian), in no order:
+    # fixed width appends with a plain `||`, and reads back as one array without text parsing
+    ack_seconds: str = Field(default="", sa_type=sa.Text)
 
 
 class Item(_Table, table=True):

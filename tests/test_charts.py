@@ -6,6 +6,7 @@ import re
 
 import altair as alt
 import pandas as pd
+from altair.utils.data import to_values
 
 from dashboard import charts, chartspecs
 
@@ -184,3 +185,18 @@ def test_fast_specs_draw_the_same_as_the_altair_charts():
         alt.Chart.from_dict(fast[name])  # a valid Vega-Lite spec (raises if not)
     empty = {k: v.iloc[0:0] for k, v in frames.items()}
     assert chartspecs.insights_specs(empty, median=None) == {}
+
+
+def test_records_match_altairs_own_conversion():
+    df = pd.DataFrame(
+        {
+            "day": pd.to_datetime(["2026-11-14", None]),
+            "label": ["a", None],
+            "share": [0.5, float("nan")],
+            "n": [3, 4],
+            "flag": [True, False],
+            "mixed": [1.5, "x"],
+        }
+    )
+    assert chartspecs.records(df) == to_values(df)["values"]
+    assert chartspecs.records(df.iloc[0:0]) == to_values(df.iloc[0:0])["values"]

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from db import fwdrollup
 from db.metrics import fwdlive, spread
-from db.metrics.base import Period, Scope, as_day, conn, parse_values
+from db.metrics.base import Period, Scope, as_day, conn
 from db.metrics.spread import Spreads
 from db.models import Forward, ForwardDay, Item, Message, User
 
@@ -40,20 +42,31 @@ def _midnight(at: datetime) -> datetime:
     return datetime.combine(at.astimezone(UTC).date(), time(), tzinfo=UTC)
 
 
+def ack_arrays(
+    session: Session, *, period: Period, scope: Scope = Scope()
+) -> dict[date, np.ndarray]:
+    """Return per day the sorted hours forward → acknowledged of forwards acknowledged then.
+
+    Each (day, recipient) row holds its seconds as fixed-width hex (`db.fwdrollup.decode`):
+    a day's rows are joined and read as one array, no number is parsed from text one by one.
+    """
+    conds = [R.day >= period.start.date(), R.day < period.end.date(), R.acked > 0]
+    joined: dict[date, list[str]] = {}
+    for day, text in _rows(session, [R.day, R.ack_seconds], conds, scope):
+        joined.setdefault(as_day(day), []).append(text)
+    return {d: np.sort(fwdrollup.decode("".join(p))) / 3600.0 for d, p in joined.items()}
+
+
 def ack_hours(
     session: Session, *, period: Period, scope: Scope = Scope()
 ) -> dict[date, list[float]]:
-    """Return per day the sorted hours forward → acknowledged of forwards acknowledged then."""
-    conds = [R.day >= period.start.date(), R.day < period.end.date(), R.acked > 0]
-    joined: dict[date, list[str]] = {}
-    for day, text in _rows(session, [R.day, R.ack_hours], conds, scope):
-        joined.setdefault(as_day(day), []).append(text)
-    return {d: parse_values(",".join(parts)) for d, parts in joined.items()}
+    """Return `ack_arrays` as lists."""
+    return {d: a.tolist() for d, a in ack_arrays(session, period=period, scope=scope).items()}
 
 
 def ack_spreads(session: Session, *, period: Period, scope: Scope = Scope()) -> Spreads:
     """Return the hours forward → acknowledged of forwards acknowledged in the period, per day."""
-    return spread.from_lists(ack_hours(session, period=period, scope=scope))
+    return spread.from_arrays(ack_arrays(session, period=period, scope=scope))
 
 
 def overdue_by_day(

@@ -12,15 +12,18 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from db.metrics import live, spread
-from db.metrics.base import Period, Scope, as_day, concat_values, conn, dialect, parse_values
+from db.metrics.base import Period, Scope, as_day, concat_values, conn, dialect
 from db.metrics.items import fact_conditions
 from db.metrics.spread import Spreads
 from db.models import ItemFact
+
+MS_PER_DAY = 86_400_000
 
 
 def lead_spreads(session: Session, *, period: Period, scope: Scope = Scope()) -> Spreads:
@@ -31,7 +34,7 @@ def lead_spreads(session: Session, *, period: Period, scope: Scope = Scope()) ->
     if dialect(session) != "postgresql" or scope.theme_id:
         by = lead_by_day(session, period=period, scope=scope)
         days = {k: v.days for k, v in by.items()}
-        return spread.from_lists(days, {k: v.closed for k, v in by.items()})
+        return spread.from_lists(days, {k: v.closed for k, v in by.items()}, presorted=True)
     f = ItemFact
     closed = sa.case((f.status == "loop_closed", 1), else_=0)
     conds = [*ship_days(period), *fact_conditions(f, scope)]
@@ -112,15 +115,24 @@ def lead_by_day(session: Session, *, period: Period, scope: Scope = Scope()) -> 
         return {k: LeadDay(sorted(d for d, _ in v), sum(c for _, c in v)) for k, v in by.items()}
     f = ItemFact
     closed = func.sum(sa.case((f.status == "loop_closed", 1), else_=0))
-    # grouped along `ix_item_fact_shipped`: no sort in SQL, and each day's values arrive in
-    # ascending runs, which makes sorting them in Python nearly free
-    stmt = (
-        select(f.ship_day, concat_values(f.lead_days, dialect(session)), closed)
+    # whole milliseconds: SQLite writes an integer as text at half the cost of a REAL, and
+    # numpy reads them back at once (exact to 1e-8 days, far below the KPIs' 0.1)
+    ms = sa.cast(f.lead_days * MS_PER_DAY, sa.BigInteger)  # SQLite truncates: < 1 ms off
+    stmt = (  # grouped along `ix_item_fact_shipped`: no sort in SQL
+        select(f.ship_day, concat_values(ms, dialect(session)), closed)
         .where(*ship_days(period), *fact_conditions(f, scope))
         .group_by(f.ship_day)
     )
     rows = conn(session).execute(stmt).all()
-    return {as_day(k): LeadDay(parse_values(v), int(c or 0)) for k, v, c in rows}
+    return {as_day(k): LeadDay(_days(v), int(c or 0)) for k, v, c in rows}
+
+
+def _days(text: str | None) -> list[float]:
+    """Return the sorted days of a `concat_values` text of milliseconds."""
+    if not text:
+        return []
+    ms = np.sort(np.array(text.split(","), dtype=np.int64))
+    return (np.maximum(ms, 0) / MS_PER_DAY).tolist()
 
 
 @dataclass(frozen=True)

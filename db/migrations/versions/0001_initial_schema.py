@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 19:01:00.943508
+Create Date: 2026-11-22 19:11:44.783305
 """
 
 from collections.abc import Sequence
@@ -47,7 +47,7 @@ def upgrade() -> None:
     sa.Column('due_late', sa.Integer(), nullable=False),
     sa.Column('acked', sa.Integer(), nullable=False),
     sa.Column('acked_late', sa.Integer(), nullable=False),
-    sa.Column('ack_hours', sa.Text(), nullable=False),
+    sa.Column('ack_seconds', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('day', 'recipient_id')
     )
     op.create_table('item_day',
