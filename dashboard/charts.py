@@ -6,7 +6,8 @@ lead from carry a point selection named `pick` (read back through `st.altair_cha
 on_select="rerun")`). Each chart is split in two: `<noun>_frame` shapes the rows it draws,
 `<noun>_layout` builds the chart around any data (a DataFrame, or named data for
 `dashboard.chartspecs`, which builds each layout once and swaps the rows in); `<noun>_chart`
-puts both together.
+puts both together. The palettes live in `dashboard.chartkit`, the "where it stalls" charts
+(funnel, SLA, themes) and the sparkline in `dashboard.stallcharts`; all are importable from here.
 """
 
 from __future__ import annotations
@@ -14,40 +15,60 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-STATE_COLORS = {
-    "new": "#9aa5b1",
-    "acknowledged": "#f2b134",
-    "in_progress": "#4c78a8",
-    "shipped": "#54a24b",
-    "loop_closed": "#1b6e3a",
-    "declined": "#b279a2",
-    "duplicate": "#d8d8d8",
-}
-STATE_LABELS = {
-    "new": "New (unowned)",
-    "acknowledged": "Acknowledged",
-    "in_progress": "In progress",
-    "shipped": "Shipped",
-    "loop_closed": "Loop closed",
-    "declined": "Declined",
-    "duplicate": "Duplicate",
-}
-CHANNEL_COLORS = {"email": "#4c78a8", "tweet": "#72b7b2"}
-CHANNEL_LABELS = {"email": "Email", "tweet": "Post on X"}
-SLA_COLORS = {"On time": "#54a24b", "Late": "#f2b134", "Still open": "#e45756"}
-ACCENT = "#4c78a8"
-COMPLAINT_COLOR = "#e45756"
-HEIGHT = 260
-PICK = "pick"
+from dashboard.chartkit import (
+    ACCENT,
+    CHANNEL_COLORS,
+    CHANNEL_LABELS,
+    COMPLAINT_COLOR,
+    HEIGHT,
+    PICK,
+    SLA_COLORS,
+    STATE_COLORS,
+    STATE_LABELS,
+    pick,
+    scale,
+)
+from dashboard.stallcharts import (
+    funnel_chart,
+    funnel_frame,
+    funnel_layout,
+    sla_chart,
+    sla_frame,
+    sla_layout,
+    sparkline_chart,
+    themes_chart,
+    themes_layout,
+)
 
-
-def _scale(palette: dict[str, str], labels: dict[str, str] | None = None) -> alt.Scale:
-    names = [labels[k] for k in palette] if labels else list(palette)
-    return alt.Scale(domain=names, range=list(palette.values()))
-
-
-def _pick(*fields: str) -> alt.Parameter:
-    return alt.selection_point(name=PICK, fields=list(fields), on="click")
+__all__ = [
+    "ACCENT",
+    "CHANNEL_COLORS",
+    "CHANNEL_LABELS",
+    "COMPLAINT_COLOR",
+    "HEIGHT",
+    "PICK",
+    "SLA_COLORS",
+    "STATE_COLORS",
+    "STATE_LABELS",
+    "flow_chart",
+    "flow_frame",
+    "flow_layout",
+    "funnel_chart",
+    "funnel_frame",
+    "funnel_layout",
+    "leadtime_chart",
+    "leadtime_layout",
+    "median_frame",
+    "sla_chart",
+    "sla_frame",
+    "sla_layout",
+    "sparkline_chart",
+    "themes_chart",
+    "themes_layout",
+    "volume_chart",
+    "volume_frame",
+    "volume_layout",
+]
 
 
 def volume_chart(df: pd.DataFrame) -> alt.LayerChart:
@@ -68,7 +89,7 @@ def volume_layout(data) -> alt.LayerChart:
         .encode(
             y=alt.Y("sum(messages):Q", title="Messages"),
             color=alt.Color(
-                "channel_label:N", title="Channel", scale=_scale(CHANNEL_COLORS, CHANNEL_LABELS)
+                "channel_label:N", title="Channel", scale=scale(CHANNEL_COLORS, CHANNEL_LABELS)
             ),
             tooltip=[
                 alt.Tooltip("day:T", title="Day", format="%a %d %b"),
@@ -77,7 +98,7 @@ def volume_layout(data) -> alt.LayerChart:
                 alt.Tooltip("complaint_share:Q", title="Complaints", format=".0%"),
             ],
         )
-        .add_params(_pick("day", "channel"))
+        .add_params(pick("day", "channel"))
     )
     share = (
         base.transform_aggregate(
@@ -163,7 +184,7 @@ def flow_layout(data) -> alt.Chart:
                 "items:Q", stack="zero", title="Items", axis=alt.Axis(format=",d", tickMinStep=1)
             ),
             color=alt.Color(
-                "state_label:N", title="State", scale=_scale(STATE_COLORS, STATE_LABELS)
+                "state_label:N", title="State", scale=scale(STATE_COLORS, STATE_LABELS)
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -173,118 +194,4 @@ def flow_layout(data) -> alt.Chart:
             ],
         )
         .properties(title="Items in each state (cumulative flow)", height=HEIGHT)
-    )
-
-
-def funnel_chart(df: pd.DataFrame) -> alt.LayerChart:
-    """Funnel message → forwarded → item → shipped → loop closed, each bar labelled."""
-    return funnel_layout(funnel_frame(df), stages=tuple(df["stage"]))
-
-
-def funnel_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Add each bar's label: the count and the share of all messages."""
-    return df.assign(
-        label=[f"{n:,} ({s:.1%})" for n, s in zip(df["messages"], df["share"], strict=True)]
-    )
-
-
-def funnel_layout(data, *, stages: tuple[str, ...]) -> alt.LayerChart:
-    """Build the funnel around `data` (rows of `funnel_frame`), stages top to bottom."""
-    base = alt.Chart(data).encode(
-        y=alt.Y("stage:N", sort=list(stages), title=None, axis=alt.Axis(labelOverlap=False)),
-        x=alt.X("messages:Q", title="Messages", scale=alt.Scale(nice=True)),
-        tooltip=[
-            alt.Tooltip("stage:N", title="Stage"),
-            alt.Tooltip("messages:Q", title="Messages", format=","),
-            alt.Tooltip("share:Q", title="Of all messages", format=".1%"),
-        ],
-    )
-    bars = base.mark_bar(color=ACCENT)
-    text = base.mark_text(align="left", dx=4, color="#333333").encode(text="label:N")
-    return alt.layer(bars, text).properties(title="From message to closed loop", height=220)
-
-
-def sla_chart(df: pd.DataFrame) -> alt.Chart:
-    """Forwards due in the period per team: on time, late, still open past respond-by."""
-    return sla_layout(sla_frame(df))
-
-
-def sla_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Return one row per team and outcome (on time, late, still open)."""
-    long = df.assign(on_time=df["due"] - df["late"] - df["still_open"]).melt(
-        id_vars=["team"],
-        value_vars=["on_time", "late", "still_open"],
-        var_name="outcome",
-        value_name="forwards",
-    )
-    long["outcome"] = long["outcome"].map(
-        {"on_time": "On time", "late": "Late", "still_open": "Still open"}
-    )
-    return long
-
-
-def sla_layout(data) -> alt.Chart:
-    """Build the SLA chart around `data` (rows of `sla_frame`)."""
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y(
-                "team:N", title="Team (recipient)", sort="-x", axis=alt.Axis(labelOverlap=False)
-            ),
-            x=alt.X("sum(forwards):Q", title="Forwards due"),
-            color=alt.Color("outcome:N", title="Acknowledged", scale=_scale(SLA_COLORS)),
-            tooltip=[
-                alt.Tooltip("team:N", title="Team"),
-                alt.Tooltip("outcome:N", title="Outcome"),
-                alt.Tooltip("forwards:Q", title="Forwards", format=","),
-            ],
-        )
-        .add_params(_pick("team"))
-        .properties(title="Forwards acknowledged within the SLA, by team", height=220)
-    )
-
-
-def themes_chart(df: pd.DataFrame) -> alt.LayerChart:
-    """Top rising themes: messages this period (bar) against the previous period (tick)."""
-    return themes_layout(df, rows=len(df))
-
-
-def themes_layout(data, *, rows: int) -> alt.LayerChart:
-    """Build the themes chart around `data`, tall enough for `rows` themes."""
-    base = alt.Chart(data).encode(
-        y=alt.Y(
-            "label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)
-        ),
-        tooltip=[
-            alt.Tooltip("label:N", title="Theme"),
-            alt.Tooltip("messages:Q", title="This period", format=","),
-            alt.Tooltip("previous:Q", title="Previous period", format=","),
-            alt.Tooltip("change:Q", title="Change", format="+,"),
-        ],
-    )
-    bars = (
-        base.mark_bar(color=COMPLAINT_COLOR, opacity=0.85)
-        .encode(x=alt.X("messages:Q", title="Messages (tick: previous period)"))
-        .add_params(_pick("theme_id"))
-    )
-    ticks = base.mark_tick(color="#333333", thickness=2, size=18).encode(x="previous:Q")
-    return alt.layer(bars, ticks).properties(
-        title="Messages per theme: this period (bar) and the previous one (tick)",
-        height=max(120, 30 * rows),
-    )
-
-
-def sparkline_chart(values: list[float]) -> alt.Chart:
-    """A tiny line of the values, no axes: the trend behind a KPI."""
-    df = pd.DataFrame({"i": range(len(values)), "value": values})
-    return (
-        alt.Chart(df)
-        .mark_line(color=ACCENT, strokeWidth=1.5)
-        .encode(
-            x=alt.X("i:Q", axis=None, title="Day"),
-            y=alt.Y("value:Q", axis=None, title="Value", scale=alt.Scale(zero=False)),
-            tooltip=[alt.Tooltip("value:Q", title="Value")],
-        )
-        .properties(height=40, width=140)
     )
