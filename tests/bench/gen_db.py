@@ -425,7 +425,7 @@ def build(url: str, *, n_messages: int, n_items: int, days: int, now: datetime) 
     with engine.begin() as conn:
         step(f"daily rollup: {rollup.rebuild(conn):,} rows")
     with engine.begin() as conn:
-        step(f"item rollups: {itemrebuild.rebuild(conn):,} items")
+        step(f"item and forward rollups: {itemrebuild.rebuild(conn):,} items")
 
 
 def main(argv: list[str] | None = None) -> None:
