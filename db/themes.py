@@ -12,6 +12,7 @@ problem best (`best_label`). `split_message` undoes a wrong merge.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -81,6 +82,8 @@ def assign(
         said = words.get(id(row)) if words else None
         terms, names, keys = keyed_signature(text, ignore=ignore, words=said, folds=folds)
         named.update(names)
+        if len(names) > 1:  # two names ("kings cross") say where, not what: never a key
+            keys = [k for k in keys if not _both(k, names)]
         if row.get("thread_key"):
             keys = [*keys, THREAD + row["thread_key"]]  # replies in a thread join its theme
         if keys:
@@ -95,8 +98,13 @@ def assign(
     )
     existing.update(_threads(conn, [r["thread_key"] for r, _ in keyed if r.get("in_reply_to")]))
     strong = _associated(len(keyed), support, freq, named)
-    growth = _components(keyed, support, existing, strong)
+    growth = _components(keyed, support, existing, strong, freq)
     _apply(conn, growth, existing, now=now, ignore=ignore, folds=folds)
+
+
+def _both(key: str, names: list[str]) -> bool:
+    a, _, b = key.partition("+")
+    return a in names and b in names
 
 
 def _threads(conn, thread_keys: list[str]) -> dict[str, tuple[int, int]]:
@@ -130,15 +138,27 @@ def _associated(n: int, support: Counter[str], freq: Counter[str], named: set[st
     return out
 
 
-def _ranking(support: Counter[str], existing: dict) -> Callable[[list[str]], str]:
-    """Return a function picking the best of some keys: most messages (in the batch and its
-    theme), then the greatest key; the same order for every message, so messages that share
-    their best key pick it. Most keys are carried by one message and no theme (weight 1): only
-    the others get a weight, and among weight-1 keys the greatest string wins."""
-    heavy = {k: (n, k) for k, n in support.items() if n > 1}
-    for k, (_, count) in existing.items():
-        if k in support and count + support[k] > 1:
-            heavy[k] = (count + support[k], k)
+def _ranking(
+    support: Counter[str], existing: dict, freq: Counter[str]
+) -> Callable[[list[str]], str]:
+    """Return a function picking the best of some keys, the same for every message (so messages
+    that share their best key pick it).
+
+    By reach times *coherence*: messages carrying both terms (in the batch and its theme),
+    weighed by how often the two words come together in the batch (messages carrying both over
+    the geometric mean of the messages carrying each; 1.0 when they always do).
+    A pair of common words that meet by chance ("order" in "order ref", "paid" in a side
+    remark) loses to the pair that says what the message is about, however many messages it
+    reaches; ranking by reach alone let one theme swallow its neighbours batch after batch.
+    Ties go to most messages, then the greatest key. Most keys are
+    carried by one message and no theme: only the others get a weight."""
+    heavy: dict[str, tuple] = {}
+    for k, n in support.items():
+        count = existing[k][1] if k in existing else 0
+        if n + count > 1:
+            a, _, b = k.partition("+")
+            fit = n / math.sqrt(freq[a] * freq[b]) if b and freq[a] and freq[b] else 0.0
+            heavy[k] = (round((count + n) * fit, 2), count + n, k)
     weight = heavy.__getitem__
 
     def best_of(keys: list[str]) -> str:
@@ -148,7 +168,7 @@ def _ranking(support: Counter[str], existing: dict) -> Callable[[list[str]], str
     return best_of
 
 
-def _components(keyed, support, existing, strong) -> dict[str, list[dict[str, Any]]]:
+def _components(keyed, support, existing, strong, freq) -> dict[str, list[dict[str, Any]]]:
     """Group the batch: messages sharing a key (with each other or a theme) are one group."""
     parent = list(range(len(keyed)))
 
@@ -158,34 +178,74 @@ def _components(keyed, support, existing, strong) -> dict[str, list[dict[str, An
             i = parent[i]
         return i
 
-    best_of = _ranking(support, existing)
+    best_of = _ranking(support, existing, freq)
     holder: dict[str, int] = {}
+    worded = [False] * len(keyed)  # linked by its own problem words (not only its thread)
     for i, (_, keys) in enumerate(keyed):
         pairs = keys if not keys[-1].startswith(THREAD) else keys[:-1]
-        links = strong.intersection(pairs) if strong else set()
+        links = set()
         best = best_of(pairs) if pairs else None
+        thread = keys[-1] if keys[-1].startswith(THREAD) else None
         if best and (support[best] >= 2 or best in existing):
             links.add(best)
-        thread = keys[-1] if keys[-1].startswith(THREAD) else None
-        if thread and (support[thread] >= 2 or thread in existing):
-            links.add(thread)
+            worded[i] = True
+        elif thread and (support[thread] >= 2 or thread in existing):
+            links.add(thread)  # a reply with no problem words of its own follows its thread
         for k in links:
             parent[root(i)] = root(holder.setdefault(k, i))
+    for a, b in _bridges(keyed, strong, root):
+        parent[root(a)] = root(b)
     groups: dict[int, list[int]] = {}
     for i in range(len(keyed)):
         groups.setdefault(root(i), []).append(i)
     growth: dict[str, list[dict[str, Any]]] = {}
     for members in groups.values():
-        keys = [k for i in members for k in keyed[i][1]]
-        known = [k for k in keys if k in existing]
-        pairs = [k for k in keys if not k.startswith(THREAD)]
-        if not known and not pairs:
+        key = _group_key([keyed[i][1] for i in members if worded[i]] or
+                         [keyed[i][1] for i in members], existing, best_of)  # fmt: skip
+        if key is None:
             continue  # too few words to name a problem, and no thread to follow
-        key = max(known, key=lambda k: existing[k][1]) if known else best_of(pairs)
         # the first message that carries the group's key founds it (and names it)
         order = sorted(members, key=lambda i: (key not in keyed[i][1], keyed[i][0]["received_at"]))
         growth.setdefault(key, []).extend(keyed[i][0] for i in order)
     return growth
+
+
+def _bridges(keyed, strong: set[str], root) -> list[tuple[int, int]]:
+    """Return the merges a name pair justifies between groups formed by shared keys.
+
+    A pair such as "alicante+cancelled" joins a group to the group with most of its carriers
+    only where at least half of the smaller group's messages carry it: the pair is what that
+    group is about. A name that recurs in side remarks ("Tom at the desk was kind") touches a
+    small share of many groups and merges none of them."""
+    if not strong:
+        return []
+    size: Counter[int] = Counter(root(i) for i in range(len(keyed)))
+    merges = []
+    for key in strong:
+        carriers = Counter(root(i) for i, (_, keys) in enumerate(keyed) if key in keys)
+        if len(carriers) < 2:
+            continue
+        anchor = max(carriers, key=lambda r: (carriers[r], size[r]))
+        for r in carriers:
+            small = r if size[r] <= size[anchor] else anchor
+            if r != anchor and 2 * carriers[small] >= size[small]:
+                merges.append((r, anchor))
+    return merges
+
+
+def _group_key(key_lists: list[list[str]], existing: dict, best_of) -> str | None:
+    """Return the key a group grows under: a known theme's problem key (the biggest), else its
+    best new key, else the theme of the conversation its replies belong to. A thread never
+    outranks problem words, so one reply cannot pull a whole group into its thread's theme."""
+    keys = [k for ks in key_lists for k in ks]
+    pairs = [k for k in keys if not k.startswith(THREAD)]
+    known = [k for k in pairs if k in existing]
+    if known:
+        return max(known, key=lambda k: existing[k][1])
+    if pairs:
+        return best_of(pairs)
+    threads = [k for k in keys if k in existing]
+    return max(threads, key=lambda k: existing[k][1]) if threads else None
 
 
 def _apply(conn, growth, existing, *, now: datetime, ignore=frozenset(), folds=NO_FOLDS) -> None:

@@ -206,3 +206,56 @@ def test_theme_synonyms_setting_is_normalised(value, expected):
 def test_a_malformed_theme_synonyms_line_is_refused_with_its_number(value):
     with pytest.raises(InvalidInput, match="line 1"):
         settings._normalise("theme_synonyms", [value])
+
+
+# --- no giant themes: side remarks, place names and threads do not chain problems -----------
+
+STALLS = "the charging stalls at {} are full of cars that are not charging"
+CINEMA = "the cinema at {} had no ushers and people were shouting all film"
+PLACES = ["Leeds", "Bristol", "Kings Cross", "Elm Street", "Harbour Road"]
+REMARK = " Luckily {} at the desk was kind."
+NAMES = ["Tom", "Priya", "Sam"]
+
+
+def _two_topics() -> list[dict]:
+    """Thirty messages on two problems, at shared places, a third with a side remark."""
+    rows = []
+    for i in range(30):
+        text = (STALLS if i % 2 else CINEMA).format(PLACES[i % len(PLACES)])
+        if i % 3 == 0:
+            text += REMARK.format(NAMES[i % len(NAMES)])
+        rows.append(row(text.capitalize(), minutes=i, topic=i % 2))
+    return rows
+
+
+def test_a_name_pair_merges_a_group_it_names_but_not_groups_it_merely_touches():
+    # groups after shared keys: 0-9 one problem, 10-19 another, 20-21 a straggler pair
+    roots = [0] * 10 + [10] * 10 + [20] * 2
+    keyed = [({}, ["a+b"]) for _ in roots]
+    for i in (1, 12):  # a side remark with a name, in one message of each big group
+        keyed[i] = ({}, ["a+b", "desk+tom"])
+    for i in (3, 20, 21):  # the pair the straggler group is about, also in the first group
+        keyed[i] = ({}, ["a+b", "alicante+cancelled"])
+    merges = themes._bridges(keyed, {"desk+tom", "alicante+cancelled"}, roots.__getitem__)
+    assert {frozenset(m) for m in merges} == {frozenset((0, 20))}
+
+
+def test_two_names_together_are_never_a_theme_key(engine, session):
+    rows = assign(engine, [row(t.format("Kings Cross"), minutes=i)
+                           for i, t in enumerate([STALLS, CINEMA, STALLS, CINEMA])])  # fmt: skip
+    assert rows[0]["theme_id"] == rows[2]["theme_id"] != rows[1]["theme_id"]
+    assert "cross+king" not in {t["key"] for t in theme_rows(engine)}
+
+
+def test_a_reply_with_its_own_problem_words_does_not_pull_its_group_into_the_thread(
+    engine, session
+):
+    first = assign(engine, [row(CINEMA.format("Leeds"), minutes=i) for i in range(3)])
+    rows = _two_topics()
+    for r in rows[:6]:
+        r.update(thread_key="conversation-1", in_reply_to="x")
+    with engine.begin() as conn:  # the conversation's root is in the cinema theme
+        conn.execute(sa.update(Message.__table__).values(thread_key="conversation-1"))
+    assign(engine, rows)
+    stalls = {r["theme_id"] for r in rows if r["topic"] == 1}
+    assert len(stalls) == 1 and first[0]["theme_id"] not in stalls
