@@ -56,6 +56,7 @@ def record(
     if entity == "item":
         session.flush()  # the rollup reads the item, its messages and this event in SQL
         itemrollup.follow(session.connection(), entity_id, event)
+        fwdrollup.follow_item(session.connection(), entity_id)
         if (data or {}).get("from_item_id"):  # messages moved over from a duplicate
             itemrollup.follow(session.connection(), data["from_item_id"])
     return event

@@ -8,6 +8,11 @@ percentiles stay exact and a 90-day read is one array conversion, not 60,000 flo
 Keyed by recipient, not team: a person who changes team takes their forwards along, as the live
 queries (which join the recipient's current team) do.
 
+`ForwardMsg` lists each forwarded message once with its received day and channel and whether
+it is on an item, for the funnel's "forwarded" stage: `follow_new` adds a forward's message,
+`follow_item` (after any item Event) marks the item's messages linked — a message is never
+unlinked, so that is the only change.
+
 A forward only ever moves from unacknowledged to acknowledged, so `follow_new` (a forward was
 made) and `follow_ack` (it was acknowledged) are the only changes; `db.audit.record` calls them
 in the same transaction. `rebuild` recomputes the table from the `forward` rows (after a bulk
@@ -26,10 +31,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from db.itemrollup import day_of
-from db.models import Forward, ForwardDay
+from db.itemrollup import day_of, day_sql
+from db.models import Forward, ForwardDay, ForwardMsg, Message
 
 TABLE = ForwardDay.__table__
+MSGS = ForwardMsg.__table__
+MSG = Message.__table__.c
 FWD = Forward.__table__.c
 COUNTS = ("due", "due_open", "due_late", "acked", "acked_late")
 WIDEST = 2**32 - 1  # 136 years
@@ -101,6 +108,31 @@ def follow_new(conn: Connection, forward_id: int) -> None:
         return
     values = {(day_of(row[4]), row[1]): [seconds(row[2], row[4])]} if row[4] else {}
     _write(conn, counts(row), values)
+    message_id = conn.execute(sa.select(FWD.message_id).where(FWD.id == forward_id)).scalar()
+    if message_id is not None:
+        _add_message(conn, message_id)
+
+
+def _add_message(conn: Connection, message_id: int) -> None:
+    """List a forwarded message (once), linked or not as it is now."""
+    row = conn.execute(
+        sa.select(MSG.received_at, MSG.channel, MSG.item_id).where(MSG.id == message_id)
+    ).first()
+    if row is None:
+        return
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    values = {"message_id": message_id, "day": day_of(row[0]), "channel": row[1]}
+    stmt = dialect.insert(MSGS).values(**values, linked=row[2] is not None)
+    conn.execute(stmt.on_conflict_do_nothing(index_elements=["message_id"]))
+
+
+def follow_item(conn: Connection, item_id: int) -> None:
+    """Mark the forwarded messages now on this item as linked (after an item Event)."""
+    mine = sa.select(MSG.id).where(MSG.item_id == item_id)
+    m = MSGS.c
+    conn.execute(
+        sa.update(MSGS).where(m.linked.is_(False), m.message_id.in_(mine)).values(linked=True)
+    )
 
 
 def follow_ack(conn: Connection, forward_id: int) -> None:
@@ -125,7 +157,20 @@ def rebuild(conn: Connection) -> int:
         if row[4] is not None:
             values.setdefault((day_of(row[4]), row[1]), []).append(seconds(row[2], row[4]))
     _write(conn, deltas, values)
+    conn.execute(sa.delete(MSGS))
+    day = day_sql(MSG.received_at, conn.dialect.name)
+    forwarded = sa.select(FWD.message_id).where(FWD.message_id.is_not(None))
+    listed = sa.select(MSG.id, day, MSG.channel, MSG.item_id.is_not(None)).where(
+        MSG.id.in_(forwarded)
+    )
+    conn.execute(sa.insert(MSGS).from_select(["message_id", "day", "channel", "linked"], listed))
     return n
+
+
+def messages(conn: Connection) -> dict[int, tuple]:
+    """Return the forwarded messages listed: {message id: (day, channel, linked)}."""
+    rows = conn.execute(sa.select(MSGS))
+    return {r.message_id: (day_of(r.day), r.channel, bool(r.linked)) for r in rows}
 
 
 def snapshot(conn: Connection) -> dict[tuple, tuple]:

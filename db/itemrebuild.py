@@ -112,5 +112,5 @@ def snapshot(conn: Connection) -> dict[str, Any]:
         (r.day, r.channel, r.team, r.status): r.messages
         for r in conn.execute(sa.select(LINK).where(LINK.c.messages != 0))
     }
-    forwards = fwdrollup.snapshot(conn)
-    return {"facts": facts, "leads": leads, "days": days, "links": links, "forwards": forwards}
+    fwds = {"days": fwdrollup.snapshot(conn), "messages": fwdrollup.messages(conn)}
+    return {"facts": facts, "leads": leads, "days": days, "links": links, "forwards": fwds}

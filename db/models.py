@@ -293,6 +293,19 @@ class ForwardDay(_Table, table=True):
     ack_seconds: str = Field(default="", sa_type=sa.Text)
 
 
+class ForwardMsg(_Table, table=True):
+    """Each forwarded message once (`db.fwdrollup`): its received day and channel, and whether
+    it is on an item (messages are never unlinked), for the funnel's "forwarded" stage."""
+
+    __tablename__ = "forward_msg"
+    __table_args__ = (sa.Index("ix_forward_msg_unlinked", "linked", "day", "channel"),)
+
+    message_id: int = Field(primary_key=True)
+    day: date
+    channel: str = Field(max_length=10)
+    linked: bool = Field(default=False)
+
+
 class Item(_Table, table=True):
     """An improvement item with its two tracks: the fix for everyone, and making it right."""
 

@@ -18,7 +18,7 @@ from db import fwdrollup, itemrebuild
 from db import triage as tr
 from db import workflow as wf
 from db.errors import DomainError
-from db.metrics import Period, Scope, forwards, fwdlive
+from db.metrics import Period, Scope, forwards, fwdlive, items
 from db.models import Forward, Item, Message
 from tests.factories import NOW, make_message
 from tests.journeys import cast
@@ -28,7 +28,9 @@ START = NOW - timedelta(days=25)
 
 def _step(session: Session, c, rng: random.Random, now: datetime) -> None:
     """Take one random forwarding action; refused ones are part of the game."""
-    action = rng.choice(["fwd_msg", "fwd_msg", "fwd_item", "ack", "ack", "ack_item", "item"])
+    action = rng.choice(
+        ["fwd_msg", "fwd_msg", "fwd_item", "ack", "ack", "ack_item", "item", "attach"]
+    )
     to = rng.choice([c.mara, c.laura, c.ceo])
     due = now + timedelta(hours=rng.choice([1, 5, 20, 30, 60]))
     if action == "item":
@@ -37,6 +39,12 @@ def _step(session: Session, c, rng: random.Random, now: datetime) -> None:
             session, message_ids=rng.sample(list(ids), min(2, len(ids))), title="T",
             team=rng.choice(["Charging", None]), actor=c.ceo, now=now,
         )  # fmt: skip
+    elif action == "attach":
+        items = session.exec(select(Item.id)).all()
+        ids = session.exec(select(Message.id).where(Message.item_id.is_(None))).all()
+        if items and ids:
+            wf.attach(session, item_id=rng.choice(items), message_ids=[rng.choice(ids)],
+                      actor=c.ceo, now=now)  # fmt: skip
     elif action == "fwd_msg":
         ids = session.exec(select(Message.id)).all()
         picked = rng.sample(list(ids), rng.randrange(1, 3))
@@ -66,8 +74,12 @@ def _step(session: Session, c, rng: random.Random, now: datetime) -> None:
 
 def _play(session: Session, seed: int, steps: int) -> None:
     rng, c = random.Random(seed), cast(session)
-    for _ in range(25):
-        make_message(session, received_at=START + timedelta(hours=rng.randrange(20 * 24)))
+    for _ in range(60):
+        make_message(
+            session,
+            channel=rng.choice(["email", "tweet"]),
+            received_at=START + timedelta(hours=rng.randrange(20 * 24)),
+        )
     now = START
     for _ in range(steps):
         now += timedelta(hours=rng.randrange(1, 12), minutes=rng.randrange(60))
@@ -82,11 +94,24 @@ def _play(session: Session, seed: int, steps: int) -> None:
 def test_random_forwarding_keeps_the_rollup_equal_to_a_rebuild(session, seed):
     _play(session, seed, steps=90)
     conn = session.connection()
-    followed = fwdrollup.snapshot(conn)
+    followed, listed = fwdrollup.snapshot(conn), fwdrollup.messages(conn)
     assert sum(v[3] for v in followed.values()) > 5  # acknowledgements were counted
+    linked = [m for m, (_, _, on_item) in listed.items() if on_item]
+    assert linked and len(linked) < len(listed)  # forwarded messages on items and not
     assert fwdrollup.rebuild(conn) == len(session.exec(select(Forward.id)).all())
-    assert fwdrollup.snapshot(conn) == followed
-    assert itemrebuild.rebuild(conn) >= 0 and itemrebuild.snapshot(conn)["forwards"] == followed
+    assert fwdrollup.snapshot(conn) == followed and fwdrollup.messages(conn) == listed
+    itemrebuild.rebuild(conn)
+    assert itemrebuild.snapshot(conn)["forwards"] == {"days": followed, "messages": listed}
+
+
+def _forwarded_only(session: Session, period: Period, channel: str | None) -> int:
+    """The reference: messages received in the period, forwarded at any time, on no item."""
+    stmt = select(Message.id).where(
+        Message.received_at >= period.start, Message.received_at < period.end,
+        Message.item_id.is_(None), Message.id.in_(select(Forward.message_id)),
+    )  # fmt: skip
+    stmt = stmt.where(Message.channel == channel) if channel else stmt
+    return len(session.exec(stmt).all())
 
 
 def _nows(last: date) -> list[datetime]:
@@ -102,6 +127,9 @@ def test_forward_metrics_from_the_rollup_equal_the_reference(session, seed):
         for days in (3, 7, 30):
             period = Period.days_back(days, today=last)
             ends = [period.start.date() - timedelta(days=1), *period.days()]
+            for channel in (None, "email", "tweet"):
+                got = items.forwarded_only(session, period=period, scope=Scope(channel=channel))
+                assert got == _forwarded_only(session, period, channel)
             for scope in (Scope(), Scope(team="Charging"), Scope(team="Customer Care")):
                 fast = forwards.ack_hours(session, period=period, scope=scope)
                 ref = fwdlive.ack_hours(session, period=period, scope=scope)

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -27,7 +28,7 @@ from db.metrics.base import (
     as_day,
     conn,
 )
-from db.models import ItemDay, LinkDay, MessageDay
+from db.models import ForwardMsg, ItemDay, LinkDay, MessageDay
 
 
 def fact_conditions(table, scope: Scope) -> list:
@@ -100,6 +101,21 @@ def linked_counts(session: Session, *, period: Period, scope: Scope) -> tuple[in
     return sum(by.values()), sum(by.get(s, 0) for s in DONE_STATES), by.get("loop_closed", 0)
 
 
+def forwarded_only(session: Session, *, period: Period, scope: Scope) -> int:
+    """Return messages of the period forwarded but on no item.
+
+    From `ForwardMsg` (each forwarded message once, kept by `db.fwdrollup`): one covered index
+    range. A team scope (forwards to that team's people) or a theme falls back to the query on
+    forwards and messages in `db.metrics.live`.
+    """
+    if scope.team or scope.theme_id:
+        return live.forwarded_only(session, period=period, scope=scope)
+    r = ForwardMsg
+    conds = [r.linked == sa.false(), r.day >= period.start.date(), r.day < period.end.date()]
+    conds += [r.channel == scope.channel] if scope.channel else []
+    return int(conn(session).scalar(select(func.count()).select_from(r).where(*conds)) or 0)
+
+
 def funnel(session: Session, *, period: Period, scope: Scope = Scope()) -> list[FunnelStage]:
     """Return messages received in the period reaching forwarded, item, shipped, loop closed."""
     r = MessageDay
@@ -108,7 +124,7 @@ def funnel(session: Session, *, period: Period, scope: Scope = Scope()) -> list[
     conds += [r.theme_id == scope.theme_id] if scope.theme_id else []
     total = int(conn(session).scalar(select(func.sum(r.messages)).where(*conds)) or 0)
     linked, shipped, closed = linked_counts(session, period=period, scope=scope)
-    forwarded = linked + live.forwarded_only(session, period=period, scope=scope)
+    forwarded = linked + forwarded_only(session, period=period, scope=scope)
     counts = [total, forwarded, linked, shipped, closed]
     return [
         FunnelStage(s, n, round(n / total, 4) if total else 0.0)

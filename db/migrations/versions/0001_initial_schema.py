@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 19:11:44.783305
+Create Date: 2026-11-22 19:21:37.508297
 """
 
 from collections.abc import Sequence
@@ -50,6 +50,16 @@ def upgrade() -> None:
     sa.Column('ack_seconds', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('day', 'recipient_id')
     )
+    op.create_table('forward_msg',
+    sa.Column('message_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('linked', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('message_id')
+    )
+    with op.batch_alter_table('forward_msg', schema=None) as batch_op:
+        batch_op.create_index('ix_forward_msg_unlinked', ['linked', 'day', 'channel'], unique=False)
+
     op.create_table('item_day',
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('team', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
@@ -424,6 +434,10 @@ def downgrade() -> None:
     op.drop_table('message_day')
     op.drop_table('link_day')
     op.drop_table('item_day')
+    with op.batch_alter_table('forward_msg', schema=None) as batch_op:
+        batch_op.drop_index('ix_forward_msg_unlinked')
+
+    op.drop_table('forward_msg')
     op.drop_table('forward_day')
     op.drop_table('contact')
     # ### end Alembic commands ###
