@@ -255,6 +255,24 @@ def test_inbox_acknowledges_a_forwarded_message(db, c):
     assert db.exec(select(Forward)).one().acknowledged_at is not None
 
 
+def test_inbox_turns_a_forwarded_message_into_an_item_the_manager_owns(db, c):
+    msg = make_message(db, subject="Bins missed again")
+    wf.forward(db, message_ids=[msg.id], to_user_id=c.laura.id, note="?", respond_by=None,
+               actor=c.ceo, now=NOW)  # fmt: skip
+    at = open_page(c.laura, "inbox")
+    at.text_area(key=next(t.key for t in at.text_area if t.key.endswith("_item_problem"))).input(
+        "Pendle Row collections skipped twice"
+    )
+    next(b for b in at.button if b.key.endswith("_item_go")).click().run()
+    assert not at.exception, at.exception
+    db.expire_all()
+    item = db.exec(select(Item)).one()
+    assert (item.title, item.owner_id, item.team) == ("Bins missed again", c.laura.id, c.laura.team)
+    assert db.get(type(msg), msg.id).item_id == item.id
+    assert db.exec(select(Forward)).one().acknowledged_at is not None
+    assert "owned by you" in shown(at)  # now the item the manager owns
+
+
 def test_inbox_puts_overdue_first_and_is_empty_for_others(db, c):
     item_in(db, c, S.ACKNOWLEDGED, owner=c.mara)
     msg = make_message(db, subject="Late one")

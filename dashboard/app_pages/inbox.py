@@ -3,7 +3,7 @@
 A forwarded message shows its text, so it can be read here; a shipped item stays until its
 loop is closed, since telling the customers is still the owner's job. Not cached: it is one
 user's own list. "Acknowledge" takes ownership of a forwarded new item, or confirms receipt of a
-forwarded message.
+forwarded message; "Make it an item" turns a forwarded message into an item the manager owns.
 """
 
 from __future__ import annotations
@@ -43,6 +43,28 @@ def _acknowledge(row) -> None:
             )
 
 
+def _make_item(row, key: str) -> None:
+    """Turn a forwarded message into an item the manager owns, and acknowledge the forward."""
+    popover = st.popover("Make it an item", icon=":material/add_task:", width="stretch")
+    with popover, st.form(f"{key}_item", border=False):
+        title = st.text_input("Title", value=row.title, key=f"{key}_item_title")
+        problem = st.text_area("Problem", key=f"{key}_item_problem", height=90)
+        if not st.form_submit_button("Create item", type="primary", key=f"{key}_item_go"):
+            return
+    with data.session() as s:
+        actor, now = data.actor(s), utcnow()
+        item = ui.domain_action(
+            workflow.create_item, s, message_ids=[row.message_id], title=title,
+            problem=problem, owner_id=actor.id, team=actor.team, actor=actor, now=now,
+        )  # fmt: skip
+        if item is None:
+            return  # the domain error is shown
+        ui.domain_action(
+            workflow.acknowledge_forward, s, row.forward_id, actor=actor, now=now,
+            success=f"Created item #{item.id}; you own it.", rerun=True,
+        )  # fmt: skip
+
+
 def _row(row, now) -> None:
     key = f"inbox_{row.kind}_{row.forward_id or row.item_id}"
     with st.container(border=True, key=key):
@@ -77,6 +99,8 @@ def _row(row, now) -> None:
                 st.badge("Escalated to sender", icon=":material/campaign:", color="orange")
             if row.kind == "forward" and st.button("Acknowledge", key=f"{key}_ack", type="primary"):
                 _acknowledge(row)
+            if row.kind == "forward" and not row.item_id and row.message_id:
+                _make_item(row, key)
 
 
 me = data.current_user()
