@@ -4,7 +4,8 @@ Owns the KPIs (days from first complaint to shipped fix, hours to acknowledge a 
 unowned and overdue work, loop-closed share, notable cards per day — each against the previous
 period) and the series behind the Insights charts. Split by what they read: `messages` (the
 daily message rollup), `items` and `leads` (the item rollups of `db.itemrollup`, with the
-event-based reference queries in `live`), `forwards`, `spread` (percentile summaries), and
+event-based reference queries in `live`), `forwards` (the forward rollup of `db.fwdrollup`, with
+the reference queries on the `forward` table in `fwdlive`), `spread` (percentile summaries), and
 `page`, which assembles everything the page shows. Every time measure comes from audit `Event`
 rows or the Forward's own timestamps; nothing loads all rows. Import from here:
 `from db.metrics import insights, Period, Scope`.
