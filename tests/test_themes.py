@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from db import settings, themes
+from db import grouping, settings, themes
 from db.errors import InvalidInput, NotFound
 from db.models import Message, Theme
 from db.signature import NO_FOLDS, Folds
@@ -236,7 +236,7 @@ def test_a_name_pair_merges_a_group_it_names_but_not_groups_it_merely_touches():
         keyed[i] = ({}, ["a+b", "desk+tom"])
     for i in (3, 20, 21):  # the pair the straggler group is about, also in the first group
         keyed[i] = ({}, ["a+b", "alicante+cancelled"])
-    merges = themes._bridges(keyed, {"desk+tom", "alicante+cancelled"}, roots.__getitem__)
+    merges = grouping.bridges(keyed, {"desk+tom", "alicante+cancelled"}, roots.__getitem__)
     assert {frozenset(m) for m in merges} == {frozenset((0, 20))}
 
 
