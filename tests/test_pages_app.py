@@ -300,9 +300,18 @@ def test_dismiss_without_a_reason_shows_the_domain_error(feed, db):
     assert db.get(Message, feed["parking"].id).triage == "new"
 
 
+def test_mark_reviewed_asks_first_and_cancel_records_nothing(feed, db):
+    at = review(feed)
+    at.button(key="review_done").click().run()
+    assert "Mark all 2 cards as reviewed?" in at.warning[0].value
+    at.button(key="review_done_no").click().run()
+    assert not at.warning and not db.exec(select(Event).where(Event.action == "reviewed")).all()
+
+
 def test_mark_reviewed_records_a_review_event_per_message(feed, db):
     at = review(feed)
     at.button(key="review_done").click().run()
+    at.button(key="review_done_yes").click().run()
     actions = db.exec(select(Event.entity_id).where(Event.action == "reviewed")).all()
     assert sorted(actions) == sorted([feed["black"].id, feed["parking"].id])
 
@@ -471,6 +480,7 @@ def test_mark_reviewed_turns_on_since_my_last_review(feed, db):
     assert at.toggle(key="review_since").disabled
     assert "after your first 'Mark these as reviewed'" in at.toggle(key="review_since").help
     at.button(key="review_done").click().run()
+    at.button(key="review_done_yes").click().run()
     assert not at.toggle(key="review_since").disabled
     assert any("your last review: just now" in c for c in texts(at.caption))
 

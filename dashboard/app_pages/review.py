@@ -94,5 +94,19 @@ for feed_card in cards:
     members = set(feed_card.member_ids)
     _card(feed_card, now, top, [n for n in comments if n.message_id in members])
 if cards and st.button("Mark these as reviewed", icon=":material/done_all:", key="review_done"):
-    ids = [mid for c in cards for mid in c.member_ids]
-    act(workflow.review, "Review recorded.", message_ids=ids)
+    st.session_state["review_confirm"] = True  # every card leaves the feed: ask first
+if cards and st.session_state.get("review_confirm"):
+    with st.container(border=True, key="review_confirm_box"):
+        st.warning(
+            f"Mark all {count} as reviewed? They leave the feed, acted on or not, and "
+            "'Since my last review' starts from now.",
+            icon=":material/done_all:",
+        )
+        yes, no, _ = st.columns([2, 1, 4])
+        if yes.button("Yes, mark reviewed", type="primary", key="review_done_yes"):
+            del st.session_state["review_confirm"]
+            ids = [m for c in cards for m in c.member_ids]
+            act(workflow.review, "Review recorded.", message_ids=ids)
+        if no.button("Cancel", key="review_done_no"):
+            del st.session_state["review_confirm"]
+            st.rerun()
