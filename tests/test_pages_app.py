@@ -20,7 +20,18 @@ from streamlit.testing.v1 import AppTest
 
 from db import workflow as wf
 from db.auth import create_user
-from db.models import Comment, Event, Forward, Item, Message, Quarantine, Role, Setting, User
+from db.models import (
+    Comment,
+    Event,
+    Forward,
+    Item,
+    Message,
+    Quarantine,
+    Role,
+    Setting,
+    Theme,
+    User,
+)
 from tests.factories import NOW, make_message
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -359,6 +370,28 @@ def test_a_message_on_an_item_says_so_and_links_to_the_item(feed, db):
     assert [p.label for p in links] == [
         f"Open item #{feed['item'].id}, which this message is part of"
     ]
+
+
+def test_an_executive_splits_a_wrongly_grouped_message_off_its_theme(db):
+    theme = Theme(key="idle+stall", label="Idle cars at the chargers", message_count=2,
+                  contact_count=2, first_seen=NOW, last_seen=NOW, created_at=NOW)  # fmt: skip
+    db.add(theme)
+    db.commit()
+    odd = make_message(db, body="Can I charge at home from a normal plug?", channel="tweet",
+                       received_at=NOW, theme_id=theme.id)  # fmt: skip
+    make_message(db, body="Idle cars on the stalls", received_at=NOW - timedelta(hours=1),
+                 theme_id=theme.id)  # fmt: skip
+    at = app(user(db, Role.EXECUTIVE), page="messages")
+    at.session_state["messages_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert "Theme: Idle cars at the chargers" in texts(at.caption)
+    at.button(key="messages_split").click().run()
+    assert not at.exception, at.exception
+    db.expire_all()
+    moved = db.get(Message, odd.id)
+    assert moved.theme_id != theme.id
+    assert db.get(Theme, moved.theme_id).key == f"split:{odd.id}"
+    assert db.get(Theme, theme.id).message_count == 1
 
 
 def test_a_selected_post_without_subject_reads_as_a_post_not_nan(db):

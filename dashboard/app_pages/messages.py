@@ -1,7 +1,8 @@
 """Messages: every stored email and post, newest first, filtered by channel and day.
 
 Customer text sits in a data grid, which shows cell values as plain text (never Markdown or
-HTML). Paging asks for one row more than a page to know whether an older page exists.
+HTML). Paging asks for one row more than a page to know whether an older page exists. A selected
+message shows its theme, and an executive can split a wrongly grouped message off it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, ui
+from db import workflow
 from db.auth import can
+from db.models import utcnow
 
 PAGE_SIZE = 200
 CHANNELS = {"All": None, "Email": "email", "X": "tweet"}
@@ -60,6 +63,30 @@ def _detail(chosen: pd.Series, shown: pd.Series) -> None:
                 icon=":material/arrow_forward:",
                 query_params={"item": str(int(item))},
             )
+        _theme(chosen)
+
+
+def _theme(chosen: pd.Series) -> None:
+    """Name the message's theme, and let an executive split it off a theme it does not fit."""
+    label = chosen.get("theme")
+    if not isinstance(label, str) or not label:
+        return
+    st.caption(f"Theme: {ui.escape_md(label)}")
+    me = data.current_user()
+    if not can(me, "message.split"):
+        return
+    if st.button(
+        "Not about this: split it off the theme",
+        icon=":material/call_split:",
+        key="messages_split",
+        help="It gets a theme of its own, which rescoring keeps apart.",
+    ):
+        with data.session() as s:
+            ui.domain_action(
+                workflow.split_from_theme, s, int(chosen["id"]), actor=data.actor(s),
+                now=utcnow(), success="Split off: the message has a theme of its own now.",
+                rerun=True,
+            )  # fmt: skip
 
 
 def _reset_page() -> None:
