@@ -55,7 +55,8 @@ def test_insights_page_draws_kpis_and_charts_for_an_executive(demo_app):
     demo_app.sign_in("ceo")
     demo_app.nav("Insights")
     tab = demo_app.tab
-    tab.get_by_test_id("stMetric").first.wait_for()
+    tab.get_by_test_id("stMetric").nth(7).wait_for()  # the KPI row draws in parts
+    demo_app.wait()
     assert tab.get_by_test_id("stMetric").count() == 8
     tab.locator("[data-testid='stVegaLiteChart'] svg.marks").first.wait_for()
     assert tab.get_by_test_id("stVegaLiteChart").count() >= 3
@@ -67,7 +68,8 @@ def test_insights_page_draws_kpis_and_charts_for_an_executive(demo_app):
 def test_manager_sees_insights_for_their_team(demo_app):
     demo_app.sign_in("mara")
     demo_app.nav("Insights")
-    demo_app.tab.get_by_test_id("stMetric").first.wait_for()
+    demo_app.tab.get_by_test_id("stMetric").nth(7).wait_for()  # the KPI row draws in parts
+    demo_app.wait()
     assert demo_app.tab.get_by_test_id("stMetric").count() == 8
     assert demo_app.tab.get_by_text("Charging").first.is_visible()
     demo_app.shot("insights_manager")
