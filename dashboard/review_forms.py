@@ -44,9 +44,7 @@ def act(
 
     `success` is the confirmation, or a function of the result that words it (an item's id)."""
     with data.session() as s:
-        done = ui.domain_action(fn, s, actor=data.actor(s), now=utcnow(), **kw)
-        if done is not None:
-            st.session_state[ui.FLASH_KEY] = success(done) if callable(success) else success
+        done = ui.domain_action(fn, s, actor=data.actor(s), now=utcnow(), success=success, **kw)
     if done is not None:
         st.session_state[CLOSE_KEY] = card_key
         st.rerun()

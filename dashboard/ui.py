@@ -38,9 +38,14 @@ def escape_md(text: str | None) -> str:
 
 
 def domain_action(
-    fn: Callable[..., Any], *args: Any, success: str | None = None, rerun: bool = False, **kw: Any
+    fn: Callable[..., Any],
+    *args: Any,
+    success: str | Callable[[Any], str] | None = None,
+    rerun: bool = False,
+    **kw: Any,
 ) -> Any:
-    """Run a domain call; show its DomainError as `st.error`, else flash `success` and return."""
+    """Run a domain call; show its DomainError as `st.error`, else flash `success` (or
+    `success(result)`, to word it with the result, e.g. an item's number) and return."""
     try:
         result = fn(*args, **kw)
     except DomainError as error:
@@ -48,7 +53,7 @@ def domain_action(
         return None
     data.clear_caches()
     if success:
-        st.session_state[FLASH_KEY] = success
+        st.session_state[FLASH_KEY] = success(result) if callable(success) else success
     if rerun:
         st.rerun()
     return result

@@ -10,9 +10,9 @@ from sqlmodel import select
 
 from db.audit import get_or_404, record, sla_respond_by
 from db.auth import require
-from db.errors import InvalidInput, InvalidTransition
-from db.models import Item, Message, Priority, Theme, Triage
-from db.triage import assignable_user, messages_by_id, set_triage
+from db.errors import InvalidInput, InvalidTransition, PermissionDenied
+from db.models import Forward, Item, Message, Priority, Theme, Triage
+from db.triage import acknowledge_forward, assignable_user, messages_by_id, set_triage
 
 
 def create_item(
@@ -60,6 +60,17 @@ def create_item(
     )
     _link(session, item, msgs, actor=actor, now=now)
     session.commit()
+    return item
+
+
+def item_from_forward(session, forward_id: int, *, title: str, problem: str = "", actor, now):
+    """Turn a message forwarded to `actor` into an item they own, and acknowledge the forward."""
+    fwd = get_or_404(session, Forward, forward_id)
+    if fwd.recipient_id != actor.id or fwd.message_id is None:
+        raise PermissionDenied("Only the person a message was forwarded to can make it an item.")
+    item = create_item(session, message_ids=[fwd.message_id], title=title, problem=problem,
+                       team=actor.team, owner_id=actor.id, actor=actor, now=now)  # fmt: skip
+    acknowledge_forward(session, fwd.id, actor=actor, now=now)
     return item
 
 

@@ -371,6 +371,18 @@ def test_acknowledge_forward_only_by_its_recipient_and_once(session, c):
         wf.acknowledge_forward(session, fwd.id, actor=c.mara, now=NOW)
 
 
+def test_a_forwarded_message_becomes_an_item_its_recipient_owns(session, c):
+    m = make_message(session, subject="Bins missed again")
+    fwd = wf.forward(session, message_ids=[m.id], to_user_id=c.mara.id, note="?",
+                     respond_by=None, actor=c.ceo, now=NOW)  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        wf.item_from_forward(session, fwd.id, title="Bins", actor=c.laura, now=NOW)
+    item = wf.item_from_forward(session, fwd.id, title="Bins", actor=c.mara, now=NOW)
+    assert (item.owner_id, item.team) == (c.mara.id, c.mara.team)
+    assert session.get(Message, m.id).item_id == item.id
+    assert session.get(Forward, fwd.id).acknowledged_at == NOW
+
+
 def test_create_item_links_messages_and_sets_first_signal(session, c):
     m1 = make_message(session, received_at=NOW - timedelta(days=6))
     m2 = make_message(session, received_at=NOW - timedelta(days=2))

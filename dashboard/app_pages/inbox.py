@@ -52,16 +52,10 @@ def _make_item(row, key: str) -> None:
         if not st.form_submit_button("Create item", type="primary", key=f"{key}_item_go"):
             return
     with data.session() as s:
-        actor, now = data.actor(s), utcnow()
-        item = ui.domain_action(
-            workflow.create_item, s, message_ids=[row.message_id], title=title,
-            problem=problem, owner_id=actor.id, team=actor.team, actor=actor, now=now,
-        )  # fmt: skip
-        if item is None:
-            return  # the domain error is shown
         ui.domain_action(
-            workflow.acknowledge_forward, s, row.forward_id, actor=actor, now=now,
-            success=f"Created item #{item.id}; you own it.", rerun=True,
+            workflow.item_from_forward, s, row.forward_id, title=title, problem=problem,
+            actor=data.actor(s), now=utcnow(), rerun=True,
+            success=lambda item: f"Created item #{item.id}; you own it.",
         )  # fmt: skip
 
 
