@@ -67,11 +67,19 @@ def test_reading_in_a_helper_process_gives_the_same_import(eng, tmp_path, monkey
     before = snapshot(eng)
     wipe(eng)
     monkeypatch.setattr(parallel, "worth_it", lambda sizes: True)  # even on one core
-    called = []
+    futures = []
     original = parallel.read_ahead
-    monkeypatch.setattr(parallel, "read_ahead", lambda *a: called.append(1) or original(*a))
+
+    def spy(*args):
+        for future in original(*args):
+            futures.append(future)
+            yield future
+
+    monkeypatch.setattr(parallel, "read_ahead", spy)
     helped = ingest_paths(eng, paths, now=NOW, batch_size=50)
-    assert called  # the helper process was really used
+    done = [f for f in futures if f is not None]
+    assert done  # the helper process was really used ...
+    assert all(f.exception() is None for f in done)  # ... and not read again here after a failure
     assert helped == sequential
     assert sequential.imported > 160 and sequential.rejected >= 1
     assert snapshot(eng) == before

@@ -107,8 +107,8 @@ def read_ahead(
     context: Context | None = None,
 ) -> Iterator[Future[Parsed] | None]:
     """Yield, per (path, fmt, size) in order, a future of its parsed items (None: read here)."""
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+    mp = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=mp)
     pending: list[Future[Parsed] | None] = []
     queued = iter(jobs)
     try:
