@@ -17,7 +17,8 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from db.errors import DomainError
+from db.errors import DomainError, first_line
+from db.feedcli import DEFAULT_LIMIT, MAX_LIMIT
 
 
 class _Group(TyperGroup):
@@ -63,7 +64,7 @@ def _engine():
         engine = make_engine(url)
         ensure_current(engine)
     except (SQLAlchemyError, ValueError, ImportError) as e:
-        fail(f"cannot open database {safe_url(url)}: {str(e).splitlines()[0]}")
+        fail(f"cannot open database {safe_url(url)}: {first_line(e)}")
     return engine
 
 
@@ -105,7 +106,7 @@ def ingest(
     try:
         result = ingest_paths(engine, paths, now=_now(), progress=err.is_terminal, console=err)
     except SQLAlchemyError as e:
-        fail(f"database error, work committed so far is kept: {str(e).splitlines()[0]}")
+        fail(f"database error, work committed so far is kept: {first_line(e)}")
     out.print(
         f"imported {result.imported}, duplicates {result.duplicates}, rejected {result.rejected}"
     )
@@ -116,7 +117,9 @@ def ingest(
 @app.command()
 def feed(
     day: str | None = typer.Option(None, "--date", help="Day to review, YYYY-MM-DD (UTC)."),
-    limit: int = typer.Option(20, "--limit", min=1, max=500, help="Number of cards."),
+    limit: int = typer.Option(
+        DEFAULT_LIMIT, "--limit", min=1, max=MAX_LIMIT, help="Number of cards."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
     """Show the ranked morning feed."""

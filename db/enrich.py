@@ -48,16 +48,21 @@ def _ignored(settings: dict[str, Any]) -> frozenset[str]:
     return frozenset(w.lower() for w in words if w)
 
 
-def theme_context(conn: Connection) -> tuple[frozenset[str], Folds] | None:
-    """Return what `enrich_batch` builds theme keys with: the company's words and synonyms."""
-    settings = all_settings(conn)
+def _vocabulary(settings: dict[str, Any]) -> tuple[frozenset[str], Folds]:
     return _ignored(settings), Folds.parse(settings["theme_synonyms"])
+
+
+def theme_context(conn: Connection) -> tuple[frozenset[str], Folds] | None:
+    """Return what `enrich_batch` builds theme keys with: the company's words and synonyms
+    (None, from a caller that switches theming off, means no reader-process theming)."""
+    return _vocabulary(all_settings(conn))
 
 
 def score_rows(
     conn: Connection, rows: list[dict[str, Any]]
-) -> tuple[frozenset[str], dict[int, list[str]]]:
-    """Set the scoring fields on each row in place; return the company's words and the tokens."""
+) -> tuple[tuple[frozenset[str], Folds], dict[int, list[str]]]:
+    """Set the scoring fields on each row in place; return the company's words and synonyms
+    (for theming) and each row's tokens."""
     settings = all_settings(conn)
     ctx = Context.from_settings(settings)
     contacts = _contacts(conn, (r.get("contact_id") for r in rows))
@@ -68,15 +73,14 @@ def score_rows(
         n = score_message(row, ctx=ctx, contact=contacts.get(row.get("contact_id")), facts=facts)
         row["sentiment"], row["complaint"], row["score"] = n.sentiment, n.complaint, n.score
         row["reasons"], row["is_noise"] = n.reasons, n.is_noise
-    return _ignored(settings), said
+    return _vocabulary(settings), said
 
 
 def enrich_batch(conn: Connection, rows: list[dict[str, Any]], *, now: datetime) -> None:
     """Set sentiment, complaint, score, reasons, is_noise and theme_id on each row, in place."""
     if not rows:
         return
-    ignore, said = score_rows(conn, rows)
-    folds = Folds.parse(all_settings(conn)["theme_synonyms"])
+    (ignore, folds), said = score_rows(conn, rows)
     themes.assign(conn, rows, ignore=ignore, now=now, words=said, folds=folds)
 
 
@@ -110,9 +114,8 @@ def rescore_all(engine: Engine, *, now: datetime) -> int:
 
 
 def _rescore_chunk(conn: Connection, rows: list[dict[str, Any]], *, now: datetime) -> None:
-    ignore, said = score_rows(conn, rows)
+    (ignore, folds), said = score_rows(conn, rows)
     free = [r for r in rows if r["theme_id"] is None]
-    folds = Folds.parse(all_settings(conn)["theme_synonyms"])
     themes.assign(conn, free, ignore=ignore, now=now, words=said, folds=folds)
     m = Message.__table__
     stmt = (

@@ -23,3 +23,9 @@ class InvalidInput(DomainError):
 
 class NotFound(DomainError):
     """The record asked for does not exist."""
+
+
+def first_line(error: BaseException) -> str:
+    """Return the first line of an error's message (its type name when it has none), for the
+    one-line errors of the CLI."""
+    return (str(error).splitlines() or [type(error).__name__])[0]

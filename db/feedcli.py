@@ -17,7 +17,7 @@ import sys
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from db.errors import DomainError
+from db.errors import DomainError, first_line
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -80,8 +80,7 @@ def run(day: str | None, limit: int, as_json: bool) -> int:
     except DomainError as e:
         return _error(str(e))
     except (SQLAlchemyError, ValueError, ImportError) as e:
-        first = (str(e).splitlines() or [type(e).__name__])[0]
-        return _error(f"cannot read database {safe_url(url)}: {first}")
+        return _error(f"cannot read database {safe_url(url)}: {first_line(e)}")
     return 0
 
 

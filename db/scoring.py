@@ -142,14 +142,13 @@ def text_facts(text: str) -> TextFacts:
     """Return the text-only facts of `text`, memoised (pure in the text; callers never mutate)."""
     found = _FACTS.get(text)
     if found is None:
-        found = _FACTS[text] = _text_facts(text)
-        if len(_FACTS) >= _FACTS_MAX:
-            _FACTS.clear()
+        found = _text_facts(text)
+        remember(text, found)
     return found
 
 
 def remember(text: str, facts: TextFacts) -> None:
-    """Store facts computed elsewhere (the import's reader process) for `text_facts` to find."""
+    """Store the facts of `text` (computed here, or by the import's reader process)."""
     if len(_FACTS) >= _FACTS_MAX:
         _FACTS.clear()
     _FACTS[text] = facts

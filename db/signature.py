@@ -163,14 +163,12 @@ def keyed_signature(
         named: set[str] = set()
         terms = signature(text, ignore=ignore, named=named, words=words, folds=folds)
         found = (terms, [t for t in terms if t in named], candidate_keys(terms))
-        if len(_KEYED) >= _KEYED_MAX:
-            _KEYED.clear()
-        _KEYED[(text, ignore, folds)] = found
+        remember(text, ignore, folds, found)
     return found
 
 
 def remember(text: str, ignore: frozenset[str], folds: Folds, keyed: tuple) -> None:
-    """Store a `keyed_signature` result computed elsewhere (the import's reader process)."""
+    """Store a `keyed_signature` result (computed here, or by the import's reader process)."""
     if len(_KEYED) >= _KEYED_MAX:
         _KEYED.clear()
     _KEYED[(text, ignore, folds)] = keyed

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from db.digest import DIGEST_HOUR, compose_all, queue_digests
+from db.errors import first_line
 from db.models import Outbox
 from db.notify import DeliveryReport, deliver_due, render
 from db.sla import escalate_overdue, queue_forward_notices
@@ -78,7 +79,7 @@ def run_worker(engine: Engine, *, once: bool, interval: int, console) -> None:
         except SQLAlchemyError as e:  # a database hiccup must not stop the worker for good
             if once:
                 raise
-            console.print(f"round failed, retrying in {interval}s: {str(e).splitlines()[0]}")
+            console.print(f"round failed, retrying in {interval}s: {first_line(e)}")
         if once:
             return
         time.sleep(interval)
