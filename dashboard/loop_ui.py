@@ -244,10 +244,7 @@ def render_make_it_right(item_id: int, user) -> None:
         st.subheader("Make it right for each customer")
         render_lead_times(item_id)
         render_publish_warning(f"{item.public_title}\n{item.public_text}", item_id)
-        rows = [
-            (o, s.get(Contact, o.contact_id), o.message_id and s.get(Message, o.message_id))
-            for o in loop.customers_of(s, item_id)
-        ]
+        rows = loop.customer_rows(s, item_id)
         if rows:
             _customers(rows, item_id, mine)
         else:

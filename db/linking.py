@@ -68,6 +68,8 @@ def item_from_forward(session, forward_id: int, *, title: str, problem: str = ""
     fwd = get_or_404(session, Forward, forward_id)
     if fwd.recipient_id != actor.id or fwd.message_id is None:
         raise PermissionDenied("Only the person a message was forwarded to can make it an item.")
+    if fwd.acknowledged_at is not None:  # checked first: no item without its acknowledgement
+        raise InvalidTransition("This forward was already acknowledged.")
     item = create_item(session, message_ids=[fwd.message_id], title=title, problem=problem,
                        team=actor.team, owner_id=actor.id, actor=actor, now=now)  # fmt: skip
     acknowledge_forward(session, fwd.id, actor=actor, now=now)

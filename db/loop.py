@@ -25,6 +25,7 @@ from db.models import (
     Contact,
     Item,
     ItemStatus,
+    Message,
     Outreach,
     OutreachStatus,
     TrackStatus,
@@ -66,6 +67,20 @@ def customers_of(session: Session, item_id: int) -> list[Outreach]:
     if item.status == ItemStatus.SHIPPED:
         return outreach_for_item(session, item_id)
     return list(session.exec(select(Outreach).where(Outreach.item_id == item_id)).all())
+
+
+def customer_rows(session: Session, item_id: int) -> list[tuple[Outreach, Contact, Message | None]]:
+    """Return the item's customers as (outreach, contact, message), in one query, drafting
+    missing rows as `customers_of` does."""
+    customers_of(session, item_id)
+    stmt = (
+        select(Outreach, Contact, Message)
+        .join(Contact, Contact.id == Outreach.contact_id)
+        .outerjoin(Message, Message.id == Outreach.message_id)
+        .where(Outreach.item_id == item_id)
+        .order_by(Outreach.id)
+    )
+    return [tuple(row) for row in session.exec(stmt).all()]
 
 
 def record_remedy(

@@ -43,7 +43,7 @@ class InboxRow:
     created_at: datetime | None
     item_version: int | None = None
     escalated_at: datetime | None = None  # an overdue forward the sender was told about
-    text: str | None = None  # a forwarded message's own text, so it can be read in the inbox
+    text: str | None = None  # a forwarded message's text, when the title does not show it all
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def inbox(session: Session, *, user: Any, now: datetime) -> list[InboxRow]:
                 f.created_at,
                 item.version if item else None,
                 f.escalated_at,
-                None if item else body,
+                None if item or " ".join((body or "").split()) == title else body,
             )
         )
     seen = {r.item_id for r in rows}

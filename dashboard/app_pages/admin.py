@@ -137,7 +137,7 @@ def _save_settings(current: dict, values: dict) -> None:
     with data.session() as s:
         me = data.actor(s)
         for key, value in values.items():
-            if key in LIST_SETTINGS or key == "theme_synonyms":
+            if isinstance(DEFAULTS.get(key), list):
                 value = [line.strip() for line in value.splitlines() if line.strip()]
             if key in DEFAULTS and value != current[key]:
                 done = ui.domain_action(put_setting, s, key, value, actor=me, now=utcnow())

@@ -84,7 +84,7 @@ def _row(row, now) -> None:
             st.caption(" · ".join(parts))
             if row.note:
                 st.text(f"Note: {row.note}")
-            if row.text and " ".join(row.text.split()) != row.title:
+            if row.text:
                 ui.message_text(row.text)
         with action:
             if row.overdue:

@@ -56,23 +56,23 @@ def _detail(chosen: pd.Series, shown: pd.Series) -> None:
         st.caption(" · ".join(ui.escape_md(p) for p in (who, when, shown["Status"]) if p))
         ui.message_text(chosen.get("body"), preview=4000)
         item = chosen.get("item_id")
-        if item is not None and not pd.isna(item) and can(data.current_user(), "item.read"):
+        me = data.current_user()
+        if pd.notna(item) and can(me, "item.read"):
             st.page_link(
                 "app_pages/item.py",
                 label=f"Open item #{int(item)}, which this message is part of",
                 icon=":material/arrow_forward:",
                 query_params={"item": str(int(item))},
             )
-        _theme(chosen)
+        _theme(chosen, me)
 
 
-def _theme(chosen: pd.Series) -> None:
+def _theme(chosen: pd.Series, me) -> None:
     """Name the message's theme, and let an executive split it off a theme it does not fit."""
     label = chosen.get("theme")
     if not isinstance(label, str) or not label:
         return
     st.caption(f"Theme: {ui.escape_md(label)}")
-    me = data.current_user()
     if not can(me, "message.split"):
         return
     if st.button(
