@@ -2,8 +2,8 @@
 
 The backup is one JSON object: a format version and, per table, its rows. Timestamps are ISO
 8601 with offset, bytes are base64. Restore goes into an empty database only, so it can never
-merge two histories by accident; it then recomputes the Insights rollups (derived data), so a
-backup from a version without them, or edited by hand, still reads right.
+merge two histories by accident. The Insights rollups are derived data: left out of the backup
+and recomputed after a restore, so a backup edited by hand still reads right.
 """
 
 from __future__ import annotations
@@ -26,6 +26,12 @@ from db import (
 from db.errors import InvalidInput
 
 FORMAT = "feedbackloop-backup/1"
+# Rollups recomputed from the other tables after a restore: never written to a backup.
+DERIVED = {"message_day", "item_fact", "item_day", "link_day", "forward_day", "forward_msg"}
+
+
+def _stored_tables() -> list[sa.Table]:
+    return [t for t in SQLModel.metadata.sorted_tables if t.name not in DERIVED]
 
 
 def _encode(value: Any) -> Any:
@@ -52,7 +58,7 @@ def export_all(engine: Engine, path: Path) -> dict[str, int]:
     """Write every table to `path` as JSON; return the row count per table."""
     data: dict[str, list[dict]] = {}
     with engine.connect() as conn:
-        for table in SQLModel.metadata.sorted_tables:
+        for table in _stored_tables():
             rows = conn.execute(sa.select(table).order_by(*table.primary_key.columns))
             data[table.name] = [{k: _encode(v) for k, v in r._mapping.items()} for r in rows]
     path.write_text(json.dumps({"format": FORMAT, "tables": data}), encoding="utf-8")
@@ -74,10 +80,10 @@ def import_all(engine: Engine, path: Path) -> dict[str, int]:
     tables = _read_backup(path)
     counts: dict[str, int] = {}
     with engine.begin() as conn:
-        for table in SQLModel.metadata.sorted_tables:
+        for table in _stored_tables():
             if conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one():
                 raise InvalidInput(f"table {table.name} is not empty; restore needs an empty db")
-        for table in SQLModel.metadata.sorted_tables:
+        for table in _stored_tables():
             rows = [
                 {k: _decode(table.c[k], v) for k, v in row.items() if k in table.c}
                 for row in tables.get(table.name, [])

@@ -31,8 +31,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from db.itemrollup import day_of, day_sql
 from db.models import Forward, ForwardDay, ForwardMsg, Message
+from db.rollup import day_of, day_sql
 
 TABLE = ForwardDay.__table__
 MSGS = ForwardMsg.__table__
@@ -103,12 +103,12 @@ def _row(conn: Connection, forward_id: int) -> Any:
 
 def follow_new(conn: Connection, forward_id: int) -> None:
     """Count a forward just made (already flushed)."""
-    row = _row(conn, forward_id)
-    if row is None:
+    found = conn.execute(sa.select(*COLUMNS, FWD.message_id).where(FWD.id == forward_id)).first()
+    if found is None:
         return
+    row, message_id = found[:-1], found[-1]
     values = {(day_of(row[4]), row[1]): [seconds(row[2], row[4])]} if row[4] else {}
     _write(conn, counts(row), values)
-    message_id = conn.execute(sa.select(FWD.message_id).where(FWD.id == forward_id)).scalar()
     if message_id is not None:
         _add_message(conn, message_id)
 

@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from db import fwdrollup
-from db.itemrollup import DAY, FACT, LINK, OPENING, day_of, day_sql, increment, make_fact
+from db.itemrollup import DAY, FACT, LINK, OPENING, increment, make_fact
 from db.models import Event, Item, Message
+from db.rollup import day_of, day_sql
 
 
 def rebuild(conn: Connection) -> int:

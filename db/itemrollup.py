@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from db.models import Event, Item, ItemDay, ItemFact, LinkDay, Message
+from db.rollup import day_of, day_sql
 
 CHANNEL_BITS = {"email": 1, "tweet": 2}
 OPENING = date(1970, 1, 1)  # the ItemDay row before any event
@@ -35,22 +36,6 @@ def masks_with(channel: str) -> list[int]:
     """Return every channel mask that includes `channel` (for a WHERE … IN)."""
     bit = CHANNEL_BITS.get(channel, 0)
     return [m for m in range(1, 2 ** len(CHANNEL_BITS)) if m & bit]
-
-
-def day_of(value: datetime | date | str) -> date:
-    """Return the UTC day of a timestamp (SQLite hands back text for computed columns)."""
-    if isinstance(value, str):
-        return date.fromisoformat(value[:10])
-    if isinstance(value, datetime):
-        return (value.astimezone(UTC) if value.tzinfo else value).date()
-    return value
-
-
-def day_sql(col: Any, dialect: str) -> Any:
-    """Return an SQL expression for the UTC day of a timestamp column."""
-    if dialect == "postgresql":
-        return sa.cast(sa.func.timezone("UTC", col), sa.Date)
-    return sa.func.substr(col, 1, 10)
 
 
 def increment(conn: Connection, table: sa.Table, count: str, deltas: dict[tuple, int]) -> None:

@@ -26,15 +26,26 @@ _MSG = Message.__table__
 _COUNTS = ("messages", "complaints", "notable")
 
 
-def _day(value: datetime | str) -> date:
+def day_of(value: datetime | date | str) -> date:
+    """Return the UTC day of a timestamp (SQLite hands back text for computed columns)."""
     if isinstance(value, str):  # SQLite text 'YYYY-MM-DD HH:MM:SS' (UTC)
         return date.fromisoformat(value[:10])
-    return (value.astimezone(UTC) if value.tzinfo else value).date()
+    if isinstance(value, datetime):
+        return (value.astimezone(UTC) if value.tzinfo else value).date()
+    return value
+
+
+def day_sql(col: Any, dialect: str) -> Any:
+    """Return an SQL expression for the UTC day of a timestamp column ('YYYY-MM-DD' text on
+    SQLite, a date on PostgreSQL)."""
+    if dialect == "postgresql":  # a cast is several times cheaper per row than to_char
+        return sa.cast(sa.func.timezone("UTC", col), sa.Date)
+    return sa.func.substr(col, 1, 10)  # SQLite stores 'YYYY-MM-DD HH:MM:SS' UTC text
 
 
 def key_of(row: Mapping[str, Any]) -> tuple[date, str, int]:
     """Return the rollup key (day, channel, theme id or 0) of a message row."""
-    return _day(row["received_at"]), row["channel"], row.get("theme_id") or 0
+    return day_of(row["received_at"]), row["channel"], row.get("theme_id") or 0
 
 
 def counts_of(row: Mapping[str, Any]) -> tuple[int, int, int]:
@@ -80,9 +91,7 @@ def move_theme(conn: Connection, row: Mapping[str, Any], new_theme_id: int | Non
 
 def day_expr(conn: Connection) -> Any:
     """Return the SQL expression for a message's UTC day, typed as a date."""
-    if conn.dialect.name == "postgresql":
-        return sa.cast(sa.func.timezone("UTC", _MSG.c.received_at), sa.Date)
-    return sa.func.substr(_MSG.c.received_at, 1, 10)  # the text SQLite stores for a Date
+    return day_sql(_MSG.c.received_at, conn.dialect.name)
 
 
 def rebuild(conn: Connection) -> int:

@@ -28,6 +28,7 @@ from db.metrics.base import (
     as_day,
     conn,
 )
+from db.metrics.messages import rollup_conditions
 from db.models import ForwardMsg, ItemDay, LinkDay, MessageDay
 
 
@@ -118,11 +119,8 @@ def forwarded_only(session: Session, *, period: Period, scope: Scope) -> int:
 
 def funnel(session: Session, *, period: Period, scope: Scope = Scope()) -> list[FunnelStage]:
     """Return messages received in the period reaching forwarded, item, shipped, loop closed."""
-    r = MessageDay
-    conds = [r.day >= period.start.date(), r.day < period.end.date()]
-    conds += [r.channel == scope.channel] if scope.channel else []
-    conds += [r.theme_id == scope.theme_id] if scope.theme_id else []
-    total = int(conn(session).scalar(select(func.sum(r.messages)).where(*conds)) or 0)
+    stmt = select(func.sum(MessageDay.messages)).where(*rollup_conditions(scope, period))
+    total = int(conn(session).scalar(stmt) or 0)
     linked, shipped, closed = linked_counts(session, period=period, scope=scope)
     forwarded = linked + forwarded_only(session, period=period, scope=scope)
     counts = [total, forwarded, linked, shipped, closed]

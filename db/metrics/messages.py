@@ -78,11 +78,6 @@ def volume(session: Session, *, period: Period, scope: Scope = Scope()) -> list[
     return volume_points(day_stats(session, period=period, scope=scope))
 
 
-def notable_per_day(session: Session, *, period: Period, scope: Scope = Scope()) -> dict[date, int]:
-    """Return the number of notable cards (a theme or a single message) per day."""
-    return {d: v[0] for d, v in day_stats(session, period=period, scope=scope).items()}
-
-
 @dataclass(frozen=True)
 class ThemeTrend:
     theme_id: int
