@@ -3,12 +3,14 @@ workflow functions themselves (so every helper call is also a small journey)."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlmodel import Session
 
 from db import workflow as wf
+from db.errors import DomainError
 from db.models import Item, ItemStatus, Role, User
 from tests.factories import NOW, make_care_lead, make_ceo, make_charging_manager, make_message
 from tests.factories import make_user as _make_user
@@ -104,3 +106,26 @@ def item_in(session: Session, c: Cast, status: str, *, owner: User | None = None
     wf.transition(session, item, S.LOOP_CLOSED, actor=owner, now=NOW)
     session.commit()
     return item
+
+
+def play_random(
+    session: Session, step, *, seed: int, steps: int, messages: int, start, gap
+) -> None:
+    """Store `messages` random messages over 20 days from `start`, then take `steps` random
+    workflow steps `step(session, cast, rng, now)`, `gap(rng)` apart; a refused step (a
+    DomainError, as a real user would meet) is rolled back and the walk goes on."""
+    rng, c = random.Random(seed), cast(session)
+    for _ in range(messages):
+        make_message(
+            session,
+            channel=rng.choice(["email", "tweet"]),
+            received_at=start + timedelta(hours=rng.randrange(20 * 24)),
+        )
+    now = start
+    for _ in range(steps):
+        now += gap(rng)
+        try:
+            step(session, c, rng, now)
+        except DomainError:
+            session.rollback()
+    session.expire_all()

@@ -17,11 +17,10 @@ from sqlmodel import Session, select
 from db import fwdrollup, itemrebuild
 from db import triage as tr
 from db import workflow as wf
-from db.errors import DomainError
 from db.metrics import Period, Scope, forwards, fwdlive, items
 from db.models import Forward, Item, Message
 from tests.factories import NOW, make_message
-from tests.journeys import cast
+from tests.journeys import cast, play_random
 
 START = NOW - timedelta(days=25)
 
@@ -73,21 +72,15 @@ def _step(session: Session, c, rng: random.Random, now: datetime) -> None:
 
 
 def _play(session: Session, seed: int, steps: int) -> None:
-    rng, c = random.Random(seed), cast(session)
-    for _ in range(60):
-        make_message(
-            session,
-            channel=rng.choice(["email", "tweet"]),
-            received_at=START + timedelta(hours=rng.randrange(20 * 24)),
-        )
-    now = START
-    for _ in range(steps):
-        now += timedelta(hours=rng.randrange(1, 12), minutes=rng.randrange(60))
-        try:
-            _step(session, c, rng, now)
-        except DomainError:
-            session.rollback()
-    session.expire_all()
+    play_random(
+        session,
+        _step,
+        seed=seed,
+        steps=steps,
+        messages=60,
+        start=START,
+        gap=lambda rng: timedelta(hours=rng.randrange(1, 12), minutes=rng.randrange(60)),
+    )
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

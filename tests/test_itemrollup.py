@@ -15,12 +15,11 @@ from sqlmodel import Session, select
 
 from db import itemrebuild
 from db import workflow as wf
-from db.errors import DomainError
 from db.itemstate import transition
 from db.metrics import STATES, Period, Scope, items, leads, live
 from db.models import Item, ItemStatus, Message
 from tests.factories import NOW, make_message
-from tests.journeys import cast
+from tests.journeys import cast, play_random
 
 S = ItemStatus
 START = NOW - timedelta(days=20)
@@ -81,21 +80,15 @@ def _step(session: Session, c, rng: random.Random, now) -> None:
 
 
 def _play(session: Session, seed: int, steps: int) -> None:
-    rng, c = random.Random(seed), cast(session)
-    for _ in range(30):
-        make_message(
-            session,
-            channel=rng.choice(["email", "tweet"]),
-            received_at=START + timedelta(hours=rng.randrange(20 * 24)),
-        )
-    now = START
-    for _ in range(steps):
-        now += timedelta(hours=rng.randrange(1, 30))
-        try:
-            _step(session, c, rng, now)
-        except DomainError:
-            session.rollback()
-    session.expire_all()
+    play_random(
+        session,
+        _step,
+        seed=seed,
+        steps=steps,
+        messages=30,
+        start=START,
+        gap=lambda rng: timedelta(hours=rng.randrange(1, 30)),
+    )
 
 
 def _scopes() -> list[Scope]:
