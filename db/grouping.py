@@ -117,10 +117,14 @@ def bridges(keyed, strong: set[str], root) -> list[tuple[int, int]]:
     if not strong:
         return []
     size: Counter[int] = Counter(root(i) for i in range(len(keyed)))
+    carried: dict[str, Counter[int]] = {}  # one pass over the batch, not one per pair
+    for i, (_, keys) in enumerate(keyed):
+        for key in strong.intersection(keys):
+            carried.setdefault(key, Counter())[root(i)] += 1
     merges = []
     for key in strong:
-        carriers = Counter(root(i) for i, (_, keys) in enumerate(keyed) if key in keys)
-        if len(carriers) < 2:
+        carriers = carried.get(key)
+        if carriers is None or len(carriers) < 2:
             continue
         anchor = max(carriers, key=lambda r: (carriers[r], size[r]))
         for r in carriers:
