@@ -21,9 +21,10 @@ from db.models import Contact, Message, Theme
 from db.scoring import score_message, text_facts
 from db.settings import all_settings
 from db.signals import Context
-from db.signature import Folds
+from db.signature import Folds, keyed_signature
 
 RESCORE_CHUNK = 5000
+ThemeContext = tuple[frozenset[str], Folds]  # the company's own words, and its synonyms
 _SCORED = ("sentiment", "complaint", "score", "reasons", "is_noise")
 
 
@@ -48,14 +49,33 @@ def _ignored(settings: dict[str, Any]) -> frozenset[str]:
     return frozenset(w.lower() for w in words if w)
 
 
-def _vocabulary(settings: dict[str, Any]) -> tuple[frozenset[str], Folds]:
+def _vocabulary(settings: dict[str, Any]) -> ThemeContext:
     return _ignored(settings), Folds.parse(settings["theme_synonyms"])
 
 
-def theme_context(conn: Connection) -> tuple[frozenset[str], Folds] | None:
+def theme_context(conn: Connection) -> ThemeContext | None:
     """Return what `enrich_batch` builds theme keys with: the company's words and synonyms
-    (None, from a caller that switches theming off, means no reader-process theming)."""
+    (None, from a caller that switches enrichment off, means no analysis ahead)."""
     return _vocabulary(all_settings(conn))
+
+
+def _text(row: dict[str, Any]) -> str:
+    return f"{row.get('subject') or ''}\n{row.get('body') or ''}"
+
+
+def prepare(row: dict[str, Any], context: ThemeContext | None) -> None:
+    """Analyse a new row's text ahead of its batch: tokens, cues, tone and theme keys.
+
+    Pure in the text; the results wait in the memos `enrich_batch` reads, so an import does
+    this work while its writer thread stores the batch before. Noise and retweets get no theme.
+    """
+    if context is None:
+        return
+    text = _text(row)
+    facts = text_facts(text)
+    if facts.noise is None and not row.get("is_retweet"):
+        ignore, folds = context
+        keyed_signature(text, ignore=ignore, words=facts.words, folds=folds)
 
 
 def score_rows(
@@ -68,7 +88,7 @@ def score_rows(
     contacts = _contacts(conn, (r.get("contact_id") for r in rows))
     said: dict[int, list[str]] = {}
     for row in rows:
-        facts = text_facts(f"{row.get('subject') or ''}\n{row.get('body') or ''}")
+        facts = text_facts(_text(row))
         said[id(row)] = facts.words
         n = score_message(row, ctx=ctx, contact=contacts.get(row.get("contact_id")), facts=facts)
         row["sentiment"], row["complaint"], row["score"] = n.sentiment, n.complaint, n.score

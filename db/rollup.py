@@ -67,13 +67,21 @@ def group(rows: Iterable[Mapping[str, Any]], *, sign: int = 1) -> dict[tuple, li
 
 def add_rows(conn: Connection, rows: Iterable[Mapping[str, Any]], *, sign: int = 1) -> None:
     """Add (or with sign=-1 remove) inserted message rows to the rollup, in one upsert."""
-    grouped = group(rows, sign=sign)
-    if not grouped:
-        return
-    values = [
+    upsert(conn, values_of(rows, sign=sign))
+
+
+def values_of(rows: Iterable[Mapping[str, Any]], *, sign: int = 1) -> list[dict[str, Any]]:
+    """Return the rollup rows that `rows` add (pure: an import works them out ahead)."""
+    return [
         {"day": d, "channel": ch, "theme_id": t, **dict(zip(_COUNTS, n, strict=True))}
-        for (d, ch, t), n in sorted(grouped.items())
+        for (d, ch, t), n in sorted(group(rows, sign=sign).items())
     ]
+
+
+def upsert(conn: Connection, values: list[dict[str, Any]]) -> None:
+    """Add rollup rows from `values_of` to the stored counts, in one upsert."""
+    if not values:
+        return
     dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
     stmt = dialect.insert(_DAY)
     stmt = stmt.on_conflict_do_update(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 from pathlib import Path
@@ -12,12 +13,13 @@ from rich.console import Console
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
-from db import enrich
+from db import enrich, rollup
 from db.cli import app
 from db.engine import make_engine
 from db.ingest import pipeline
+from db.ingest.batch import Batch
 from db.ingest.pipeline import ingest_paths
-from db.models import Contact, Message, Quarantine
+from db.models import Contact, Message, MessageDay, Quarantine
 from tests.factories import NOW, make_contact
 
 DATA = Path(__file__).parent / "data" / "ingest"
@@ -82,6 +84,56 @@ def test_interrupted_import_keeps_committed_batches_and_a_rerun_completes_it(
     result = ingest_paths(eng, [path], now=NOW, batch_size=10)
     assert (result.imported, result.duplicates) == (20, 10)
     assert count(eng, Message.__table__) == 30
+
+
+def rollup_rows(engine) -> list[tuple]:
+    table = MessageDay.__table__
+    with engine.connect() as conn:
+        return sorted(tuple(r) for r in conn.execute(sa.select(table)))
+
+
+def test_a_row_stored_meanwhile_by_another_import_counts_once_and_the_rest_is_kept(
+    eng, tmp_path, monkeypatch
+):
+    path = write_tweets(tmp_path / "t.json", 20)
+    single = tmp_path / "one.json"
+    single.write_text(json.dumps({**json.loads(path.read_text()), "data": [
+        json.loads(path.read_text())["data"][4]]}))  # fmt: skip
+    ingest_paths(eng, [single], now=NOW)
+    # the look-up for stored messages misses it, as when another import commits it meanwhile
+    monkeypatch.setattr(Batch, "_stored", lambda self, keys: set())
+    result = ingest_paths(eng, [path], now=NOW)
+    assert (result.imported, result.duplicates, result.rejected) == (19, 1, 0)
+    assert count(eng, Message.__table__) == 20
+    counted = rollup_rows(eng)
+    with eng.begin() as conn:
+        rollup.rebuild(conn)
+    assert counted == rollup_rows(eng)  # the refused row is not counted twice in Insights
+
+
+def test_a_database_error_while_storing_stops_the_import_and_keeps_committed_batches(
+    eng, tmp_path, monkeypatch
+):
+    path = write_tweets(tmp_path / "t.json", 30)
+    write = Batch._write
+    calls = []
+
+    def disk_full_on_second_batch(self, *args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise sa.exc.OperationalError("COMMIT", {}, Exception("database or disk is full"))
+        return write(self, *args)
+
+    monkeypatch.setattr(Batch, "_write", disk_full_on_second_batch)
+    with pytest.raises(sa.exc.OperationalError, match="disk is full"):
+        ingest_paths(eng, [path], now=NOW, batch_size=10)
+    assert count(eng, Message.__table__) == 10
+
+
+def test_the_cycle_collector_is_restored_after_an_import(eng):
+    before = gc.get_threshold()
+    ingest_paths(eng, [DATA / "tweets_page.json"], now=NOW)
+    assert gc.get_threshold() == before != (pipeline.GC_THRESHOLD, *before[1:])
 
 
 def test_enrich_sees_new_rows_with_contacts_and_its_scores_are_stored(eng, monkeypatch):

@@ -91,7 +91,7 @@ def _user(i: int, rng: random.Random) -> dict:
 
 
 def _tweet(
-    tid: int, rng: random.Random, author: dict, now: datetime, days: int, topics: dict[int, int]
+    tid: int, rng: random.Random, author: dict, when: datetime, topics: dict[int, int]
 ) -> dict:
     """Return one tweet; a reply is mostly about what it replies to, as in a real thread."""
     kind = rng.random()
@@ -103,7 +103,7 @@ def _tweet(
         "id": str(tid),
         "text": text,
         "author_id": author["id"],
-        "created_at": _when(rng, now, days).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "created_at": when.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
         "conversation_id": str(tid),
         "lang": rng.choice(["en", "en", "en", "de", "fr"]),
         "public_metrics": {
@@ -126,10 +126,31 @@ def _tweet(
 
 
 def write_tweet_pages(
-    folder: Path, n: int, *, seed: int = 42, per_page: int = 500, now: datetime = NOW, days=30
+    folder: Path,
+    n: int,
+    *,
+    seed: int = 42,
+    per_page: int = 500,
+    now: datetime = NOW,
+    days: int = 30,
+    shuffled_times: bool = False,
 ) -> list[Path]:
-    """Write `n` tweets as X API v2 response pages in `folder`; return the files."""
+    """Write `n` tweets as X API v2 response pages in `folder`; return the files.
+
+    As on X, a tweet's id grows with its time (ids are time-ordered snowflakes), so an export
+    or a series of search pages arrives in time order, a few seconds of jitter apart.
+    `shuffled_times` gives every tweet a random time in the period instead: no real source
+    does that, but it is the worst case for the time-ordered indexes.
+    """
     rng = random.Random(seed)
+    step = days * 86400 / max(1, n)
+    start_at = now - timedelta(days=days)
+
+    def when(tid: int) -> datetime:
+        if shuffled_times:
+            return _when(rng, now, days)
+        return start_at + timedelta(seconds=tid * step + rng.uniform(-5, 5))
+
     folder.mkdir(parents=True, exist_ok=True)
     users = [_user(i, rng) for i in range(max(1, min(n // 5, 50_000)))]
     files, topics = [], {}
@@ -138,7 +159,7 @@ def write_tweet_pages(
         for tid in range(start + 1, min(n, start + per_page) + 1):
             author = rng.choice(users)
             seen[author["id"]] = author
-            tweets.append(_tweet(tid, rng, author, now, days, topics))
+            tweets.append(_tweet(tid, rng, author, when(tid), topics))
         page = {"data": tweets, "includes": {"users": list(seen.values())}}
         page["meta"] = {"result_count": len(tweets), "newest_id": tweets[-1]["id"]}
         path = folder / f"page_{start // per_page:06d}.json"
