@@ -89,7 +89,14 @@ def score_badge(score: float, *, top: float | None = None) -> None:
     """Show the notability score as a badge, coloured by its share of the day's top score."""
     share = score / top if top else 0.0
     color = "red" if share >= 0.66 else "orange" if share >= 0.33 else "gray"
-    st.badge(f"{score:.0f}", icon=":material/bolt:", color=color, help="Notability score")
+    st.badge(f"{score:.0f}", icon=":material/bolt:", color=color, help=SCORE_HELP)
+
+
+SCORE_HELP = (
+    "Notability: the sum of the points of the reasons listed under the message. "
+    "5 or more is notable; 10 or more is rare (say a safety issue from a large account). "
+    "Red: close to the top of this feed; orange: a third of the top or more."
+)
 
 
 def channel_icon(channel: str) -> str:
@@ -108,6 +115,18 @@ def compact_number(value: int | float) -> str:
         if abs(value) >= size:
             return f"{value / size:.1f}".rstrip("0").rstrip(".") + suffix
     return f"{value:.0f}"
+
+
+STAMP = "%d %b %Y %H:%M"  # the one way the app writes a moment: "21 Nov 2026 14:05"
+
+
+def stamp(when: datetime | None, *, weekday: bool = False, zone: bool = True) -> str:
+    """Return `when` as the app writes every moment: "21 Nov 2026 14:05 UTC" ("Sat 21 Nov
+    2026 …" with `weekday`, for due dates; without " UTC" under a column headed "(UTC)")."""
+    if when is None:
+        return ""
+    text = when.strftime(("%a " if weekday else "") + STAMP)
+    return f"{text} UTC" if zone else text
 
 
 def relative_time(when: datetime | None, *, now: datetime | None = None) -> str:

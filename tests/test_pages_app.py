@@ -518,6 +518,18 @@ def test_mark_reviewed_turns_on_since_my_last_review(feed, db):
     assert any("your last review: just now" in c for c in texts(at.caption))
 
 
+def test_every_moment_is_written_one_way():
+    from datetime import UTC, datetime
+
+    from dashboard.ui import stamp
+
+    at = datetime(2026, 11, 21, 14, 5, tzinfo=UTC)
+    assert stamp(at) == "21 Nov 2026 14:05 UTC"
+    assert stamp(at, weekday=True) == "Sat 21 Nov 2026 14:05 UTC"
+    assert stamp(at, zone=False) == "21 Nov 2026 14:05"
+    assert stamp(None) == ""
+
+
 def test_escape_md_leaves_no_markup_and_breaks_autolinks():
     from dashboard.ui import escape_md
 

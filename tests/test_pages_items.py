@@ -97,6 +97,7 @@ def test_item_page_shows_messages_as_text_timeline_and_elapsed_days(db, c):
     frame = at.dataframe[0].value
     assert list(frame["What"])[0].startswith("created item")
     assert set(frame["Who"]) == {"Erin Cole"}
+    assert list(frame["When (UTC)"])[0] == f"{item.created_at:%d %b %Y %H:%M}"  # as everywhere
 
 
 def test_item_timeline_reads_as_plain_steps_one_line_per_step(db, c):

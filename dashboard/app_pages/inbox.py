@@ -75,7 +75,7 @@ def _row(row, now) -> None:
                 st.markdown(f"**{title}**")
             parts = [f"from {ui.escape_md(row.sender)}" if row.sender else "owned by you"]
             if row.respond_by:
-                due = row.respond_by.strftime("%a %d %b %H:%M UTC")
+                due = ui.stamp(row.respond_by, weekday=True)
                 parts.append(f"respond by {due} ({ui.relative_time(row.respond_by, now=now)})")
             else:
                 parts.append("no due date")

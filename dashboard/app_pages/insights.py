@@ -13,12 +13,12 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, ui
 
 PERIODS = {"7 days": 7, "30 days": 30, "90 days": 90, "Custom": None}
 CHANNELS = {"All channels": None, "Email": "email", "Posts on X": "tweet"}
 MESSAGE_COLUMNS = {
-    "received_at": "Received",
+    "received_at": "Received (UTC)",
     "channel": "Channel",
     "sender": "From",
     "subject": "Subject",
@@ -123,7 +123,7 @@ def _show_messages(frame: pd.DataFrame, caption: str) -> None:
         return
     shown = frame.drop(columns=["id", "item_id"]).assign(
         channel=frame["channel"].map(charts.CHANNEL_LABELS),
-        received_at=pd.to_datetime(frame["received_at"], utc=True).dt.strftime("%d %b %H:%M"),
+        received_at=pd.to_datetime(frame["received_at"], utc=True).dt.strftime(ui.STAMP),
     )
     st.dataframe(shown.rename(columns=MESSAGE_COLUMNS), hide_index=True, height=240)
 

@@ -94,7 +94,7 @@ def _messages(detail) -> None:
     for m in detail.messages:
         with st.container(border=True):
             who = ui.escape_md(m.who or "unknown sender")
-            st.caption(f"{ui.channel_icon(m.channel)} {who} · {m.received_at:%Y-%m-%d %H:%M} UTC")
+            st.caption(f"{ui.channel_icon(m.channel)} {who} · {ui.stamp(m.received_at)}")
             if m.subject:
                 st.text(m.subject)
             ui.message_text(m.body)
@@ -102,7 +102,7 @@ def _messages(detail) -> None:
 
 def _comments(detail) -> None:
     for author, when, body in detail.comments:
-        st.caption(f"{ui.escape_md(author)} · {when:%Y-%m-%d %H:%M} UTC")
+        st.caption(f"{ui.escape_md(author)} · {ui.stamp(when)}")
         ui.message_text(body, more="Show the whole comment")
     with st.form("item_comment", clear_on_submit=True):
         body = st.text_area("Add a comment", key="item_comment_body", height=80)
@@ -115,7 +115,7 @@ def _comments(detail) -> None:
 def _timeline(detail) -> None:
     # each linked message's own "attached" event repeats the item's "added n messages" line
     steps = [e for e in detail.timeline if (e.entity, e.action) != ("message", "attached")]
-    rows = [(f"{e.at:%Y-%m-%d %H:%M}", e.actor or "system", describe(e)) for e in steps]
+    rows = [(ui.stamp(e.at, zone=False), e.actor or "system", describe(e)) for e in steps]
     st.dataframe(pd.DataFrame(rows, columns=["When (UTC)", "Who", "What"]), hide_index=True)
 
 

@@ -52,7 +52,7 @@ def _detail(chosen: pd.Series, shown: pd.Series) -> None:
         label = ui.CHANNEL_LABELS.get(chosen.get("channel"), "Message")
         st.markdown(f"**{ui.escape_md(subject or label)}**")
         who = " · ".join(p for p in (shown["From"], _flat(chosen.get("sender"))) if p)
-        when = f"{chosen['received_at']:%d %b %Y %H:%M} UTC"
+        when = ui.stamp(chosen["received_at"])
         st.caption(" · ".join(ui.escape_md(p) for p in (who, when, shown["Status"]) if p))
         ui.message_text(chosen.get("body"), preview=4000)
         item = chosen.get("item_id")
@@ -128,9 +128,11 @@ else:
         key="messages_table",
         height=460,
         column_config={
-            "Received": st.column_config.DatetimeColumn(format="D MMM HH:mm", width=110),
+            "Received": st.column_config.DatetimeColumn(
+                "Received (UTC)", format="D MMM YYYY HH:mm", width=130
+            ),
             "Channel": st.column_config.TextColumn(width=70),
-            "Score": st.column_config.NumberColumn(format="%.0f", width=60),
+            "Score": st.column_config.NumberColumn(format="%.0f", width=60, help=ui.SCORE_HELP),
             "From": st.column_config.TextColumn(width=150),
             "Message": st.column_config.TextColumn(width=360),
             "Reasons": st.column_config.TextColumn(width=220),
