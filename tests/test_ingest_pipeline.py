@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from db import enrich, rollup
 from db.cli import app
 from db.engine import make_engine
-from db.ingest import pipeline
+from db.ingest import pipeline, store
 from db.ingest.batch import Batch
 from db.ingest.pipeline import ingest_paths
 from db.models import Contact, Message, MessageDay, Quarantine
@@ -115,16 +115,16 @@ def test_a_database_error_while_storing_stops_the_import_and_keeps_committed_bat
     eng, tmp_path, monkeypatch
 ):
     path = write_tweets(tmp_path / "t.json", 30)
-    write = Batch._write
+    write = store.write
     calls = []
 
-    def disk_full_on_second_batch(self, *args):
+    def disk_full_on_second_batch(*args):
         calls.append(1)
         if len(calls) == 2:
             raise sa.exc.OperationalError("COMMIT", {}, Exception("database or disk is full"))
-        return write(self, *args)
+        return write(*args)
 
-    monkeypatch.setattr(Batch, "_write", disk_full_on_second_batch)
+    monkeypatch.setattr(store, "write", disk_full_on_second_batch)
     with pytest.raises(sa.exc.OperationalError, match="disk is full"):
         ingest_paths(eng, [path], now=NOW, batch_size=10)
     assert count(eng, Message.__table__) == 10

@@ -1,15 +1,12 @@
-"""One batch of an import: de-duplicate, match contacts, score, bulk insert, quarantine, commit.
+"""One batch of an import: de-duplicate, match contacts, score, then store it in one transaction.
 
-The pipeline adds records and rejects as it reads; every `size` records the batch is written in
-one transaction. While a batch is being stored, the next one is read: its rows are inserted and
-committed by a writer thread, and SQLite and psycopg leave Python's lock while they work, so the
-B-tree work of one batch runs on the second core beside the parsing and text analysis of the
-next. The reading thread waits for the writer before it looks anything up (stored duplicates,
-contacts, themes), so every batch sees the ones before it exactly as in a sequential import.
-New rows go in with multi-row INSERT statements: on SQLite through the driver with values
-serialised exactly as SQLAlchemy would (several times faster), one statement a thousand rows. If
-the database refuses a batch (say another import stored the same message a moment earlier) its
-rows are retried one by one; a row still refused goes to quarantine, never silently lost.
+The pipeline adds records and rejects as it reads; every `size` records the batch is written.
+While a batch is being stored, the next one is read: on SQLite its rows are inserted and
+committed by a writer thread (`db.ingest.store`), and SQLite leaves Python's lock while it
+works, so the B-tree work of one batch runs on the second core beside the parsing and text
+analysis of the next. The reading thread waits for the writer before it looks anything up
+(stored duplicates, contacts, themes), so every batch sees the ones before it exactly as in a
+sequential import. On PostgreSQL the batch is stored in the reading thread.
 """
 
 from __future__ import annotations
@@ -21,20 +18,16 @@ from typing import Any
 import sqlalchemy as sa
 from rich.console import Console
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from db import enrich, rollup
-from db.ingest import sqlrows
+from db.ingest import sqlrows, store
 from db.ingest.among import among
 from db.ingest.contacts import resolve_contacts
-from db.ingest.records import QUARANTINE_CAP, Record, Rejected
-from db.models import Message, Quarantine
+from db.ingest.records import Record, Rejected
+from db.models import Message
 
 _MSG = Message.__table__
-_QUAR = Quarantine.__table__
 _SHOWN_PER_FILE = 20
-
-Refused = tuple[str, str, str]  # (source, locator, reason) of a row the database refused
 
 
 class Batch:
@@ -57,7 +50,7 @@ class Batch:
             ThreadPoolExecutor(1, thread_name_prefix="ingest-writer")
             if conn.dialect.name == "sqlite" else None
         )  # fmt: skip
-        self._writing: Future[tuple[int, int, list[Refused]]] | None = None
+        self._writing: Future[store.Stored] | None = None
 
     def __enter__(self) -> Batch:
         return self
@@ -98,8 +91,8 @@ class Batch:
 
     def reject(self, locator: str, reason: str, raw: bytes, *, fmt: str | None = None) -> None:
         """Queue a quarantine row and report it on the console."""
-        self.rejects.append(_quarantine_row(self.source, locator, reason, raw, fmt or self.fmt,
-                                            self.now))  # fmt: skip
+        row = store.quarantine_row(self.source, locator, reason, raw, fmt or self.fmt, self.now)
+        self.rejects.append(row)
         self._count_reject(self.source, locator, reason)
 
     def flush(self) -> None:
@@ -112,9 +105,10 @@ class Batch:
             resolve_contacts(self.conn, records, now=self.now)
             enrich.enrich_batch(self.conn, rows, now=self.now)
             rollup.add_rows(self.conn, rows)  # Insights' daily counts, same transaction
-        job = (self._write, rows, self._statements(rows), self.rejects, self.formats)
+        statements = self._statements(rows)
+        job = (store.write, self.conn, rows, statements, self.rejects, self.formats, self.now)
         self.records, self.rejects, self.formats = [], [], {}
-        self._writing = self._writer.submit(*job) if self._writer else _run_now(*job)
+        self._writing = self._writer.submit(*job) if self._writer else store.run_now(*job)
 
     def _statements(self, rows: list[dict[str, Any]]) -> list[tuple[str | None, Any]]:
         """Return the INSERT statements of `rows`, worked out here: the writer thread spends
@@ -155,63 +149,6 @@ class Batch:
             found.update((channel, i) for i in self.conn.execute(query).scalars())
         return found
 
-    # -- the writer thread: nothing below touches the batch's state, only the connection --
-
-    def _write(
-        self, rows: list[dict[str, Any]], statements: list, rejects: list[dict[str, Any]],
-        formats: dict[str, str],
-    ) -> tuple[int, int, list[Refused]]:  # fmt: skip
-        """Insert `rows` and quarantine `rejects` in one transaction; return how many rows
-        were stored, how many were duplicates after all, and the rows the database refused."""
-        imported, duplicates, refused = self._insert(rows, statements) if rows else (0, 0, [])
-        bounced = [
-            _quarantine_row(row["source"], row["external_id"], reason,
-                            (row["raw"] or "").encode(), formats.get(row["source"], ""), self.now)
-            for row, reason in refused
-        ]  # fmt: skip
-        if rejects or bounced:
-            self._quarantine([*rejects, *bounced])
-        self.conn.commit()
-        return imported, duplicates, [(q["source"], q["locator"], q["reason"]) for q in bounced]
-
-    def _insert(self, rows: list[dict[str, Any]], inserts: list) -> tuple[int, int, list]:
-        try:
-            with self.conn.begin_nested():
-                for sql, params in inserts:
-                    if sql is None:
-                        self.conn.execute(sa.insert(_MSG), params)
-                    else:
-                        self.conn.exec_driver_sql(sql, params)
-            return len(rows), 0, []
-        except DBAPIError:
-            pass  # some row is refused: find it below
-        imported, duplicates, refused = 0, 0, []
-        for row in rows:
-            try:
-                with self.conn.begin_nested():
-                    self.conn.execute(sa.insert(_MSG), [row])
-                imported += 1
-                continue
-            except IntegrityError:
-                duplicates += 1  # stored by a concurrent import meanwhile
-            except SQLAlchemyError as e:
-                refused.append((row, f"database refused the record: "
-                                     f"{str(e.orig or e).splitlines()[0]}"))  # fmt: skip
-            rollup.add_rows(self.conn, [row], sign=-1)  # the batch counted it ahead
-        return imported, duplicates, refused
-
-    def _quarantine(self, rejects: list[dict[str, Any]]) -> None:
-        """Insert the rejects, skipping those quarantined by an earlier run of the same file."""
-        sources = {r["source"] for r in rejects}
-        locators = {r["locator"] for r in rejects}
-        query = sa.select(_QUAR.c.source, _QUAR.c.locator, _QUAR.c.reason).where(
-            _QUAR.c.source.in_(sources), _QUAR.c.locator.in_(locators)
-        )
-        seen = {tuple(r) for r in self.conn.execute(query)}
-        rows = [r for r in rejects if (r["source"], r["locator"], r["reason"]) not in seen]
-        if rows:
-            self.conn.execute(sa.insert(_QUAR), rows)
-
     def _count_reject(self, source: str, locator: str, reason: str) -> None:
         self.rejected += 1
         self.file_rejects += 1
@@ -220,23 +157,3 @@ class Batch:
 
     def _say(self, line: str) -> None:
         self.console.print(line, markup=False, soft_wrap=True, highlight=False)
-
-
-def _run_now(fn, *args) -> Future:
-    """Run `fn` here; return its outcome as a finished future, as the writer thread would."""
-    done: Future = Future()
-    try:
-        done.set_result(fn(*args))
-    except Exception as e:  # handed on by `_settle`, as from the writer thread
-        done.set_exception(e)
-    return done
-
-
-def _quarantine_row(source: str, locator: str, reason: str, raw: bytes, fmt: str,
-                    now: datetime) -> dict[str, Any]:  # fmt: skip
-    """Return a Quarantine row; raw bytes beyond the cap are cut, and the reason says so."""
-    if len(raw) > QUARANTINE_CAP:
-        reason += f" (raw bytes cut to {QUARANTINE_CAP} of {len(raw)})"
-        raw = raw[:QUARANTINE_CAP]
-    return {"source": source, "locator": locator[:100], "fmt": fmt, "reason": reason,
-            "raw": raw, "created_at": now}  # fmt: skip
