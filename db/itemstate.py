@@ -113,7 +113,7 @@ def conflict(session: Session, item_id: int) -> Conflict:
     )
     last = session.exec(stmt).first()
     who = (last[1] or "someone") if last else "someone"
-    when = last[0].strftime("%Y-%m-%d %H:%M UTC") if last else "an unknown time"
+    when = last[0].strftime("%d %b %Y %H:%M UTC") if last else "an unknown time"
     return Conflict(
         f"This item changed since you opened it (by {who} at {when}). Reload to see the changes."
     )

@@ -128,6 +128,25 @@ def test_owner_takes_ownership_starts_and_ships_through_the_page(db, c):
     assert (got.status, got.public_title) == (S.SHIPPED, "Idle fee at chargers")
 
 
+def test_a_change_made_meanwhile_is_shown_and_the_typed_ship_text_is_kept(db, c):
+    item = item_in(db, c, S.IN_PROGRESS)
+    at = open_page(c.mara, "item", item=item.id)
+    at.text_input(key="item_ship_public_title").input("Idle fee at chargers")
+    at.text_area(key="item_ship_public_text").input("An idle fee after the charge completes.")
+    title = {"title": "Chargers blocked by parked cars"}
+    wf.update_item(db, item.id, changes=title, actor=c.ceo, expected_version=item.version, now=NOW)
+    at.button(key="item_go_ship").click().run()
+    assert fresh(db, item.id).status == S.IN_PROGRESS  # not shipped over the other change
+    warning = at.warning[0].value
+    assert "changed since you opened it (by Erin Cole" in warning and "kept" in warning
+    assert at.title[0].value == f"#{item.id} Chargers blocked by parked cars"  # the new version
+    at.button(key="item_reload").click().run()
+    assert at.text_area(key="item_ship_public_text").value.startswith("An idle fee")
+    at.button(key="item_go_ship").click().run()
+    got = fresh(db, item.id)
+    assert (got.status, got.public_title) == (S.SHIPPED, "Idle fee at chargers")
+
+
 def test_ship_without_public_text_shows_the_error_and_changes_nothing(db, c):
     item = item_in(db, c, S.IN_PROGRESS)
     at = open_page(c.mara, "item", item=item.id)
@@ -216,7 +235,7 @@ def test_a_change_by_someone_else_surfaces_as_a_conflict(db, c):
         now=NOW,
     )
     at.button(key="item_step_start").click().run()
-    assert at.error[0].value.startswith("This item changed since you opened it (by Erin Cole")
+    assert at.warning[0].value.startswith("This item changed since you opened it (by Erin Cole")
     assert fresh(db, item.id).status == S.ACKNOWLEDGED
 
 

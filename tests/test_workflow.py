@@ -259,7 +259,7 @@ def test_second_of_two_concurrent_saves_gets_a_conflict_and_nothing_is_overwritt
                 now=NOW + timedelta(minutes=6),
             )
     assert str(err.value) == (
-        "This item changed since you opened it (by Mara Lind at 2026-11-20 08:05 UTC). "
+        "This item changed since you opened it (by Mara Lind at 20 Nov 2026 08:05 UTC). "
         "Reload to see the changes."
     )
     session.expire_all()

@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard import data, ui
 from dashboard.loop_ui import render_make_it_right
 from db import workflow
+from db.errors import Conflict
 from db.models import utcnow
 from db.tracking import describe
 
@@ -46,10 +47,27 @@ DONE = {
 def _act(fn, success: str, **values) -> None:
     with data.session() as s:
         kw = dict(actor=data.actor(s), expected_version=loaded, now=utcnow(), **values)
-        done = ui.domain_action(fn, s, item_id, success=success, **kw)
+        done = ui.domain_action(_unless_changed(fn), s, item_id, success=success, **kw)
     if done is not None:
         st.session_state.pop(VERSION_KEY, None)
+        st.session_state.pop(CONFLICT_KEY, None)
         st.rerun()
+
+
+def _unless_changed(fn):
+    """Wrap a step so that, if someone changed the item meanwhile, the page shows the new
+    version with who changed it and a Reload button, and the text typed in the form is kept
+    (a browser reload would lose it)."""
+
+    def step(*args, **kw):
+        try:
+            return fn(*args, **kw)
+        except Conflict as error:
+            st.session_state[CONFLICT_KEY] = str(error)
+            data.clear_caches()
+            st.rerun()
+
+    return step
 
 
 def _field(intent: str, name: str, key: str):
@@ -140,13 +158,15 @@ if detail is None:
     st.page_link("app_pages/items.py", label="Go to the Items board")
     st.stop()
 item = detail.item
-VERSION_KEY = f"item_version_{item_id}"
+VERSION_KEY, CONFLICT_KEY = f"item_version_{item_id}", f"item_conflict_{item_id}"
 loaded = st.session_state.setdefault(VERSION_KEY, item["version"])
 _header(detail)
 if loaded != item["version"]:
-    st.warning("This item changed since you opened it.", icon=":material/sync_problem:")
+    said = st.session_state.get(CONFLICT_KEY, "This item changed since you opened it.")
+    st.warning(f"{said} What you typed is kept.", icon=":material/sync_problem:")
     if st.button("Reload", key="item_reload"):
         st.session_state.pop(VERSION_KEY, None)
+        st.session_state.pop(CONFLICT_KEY, None)
         st.rerun()
 if item["problem"]:
     st.text(item["problem"])
