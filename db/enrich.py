@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from db import rollup, themes
-from db.ingest.among import among
+from db.among import among
 from db.models import Contact, Message, Theme
 from db.scoring import score_message, text_facts
 from db.settings import all_settings

@@ -19,8 +19,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from db import rollup
+from db.among import among
 from db.grouping import THREAD, associated, components
-from db.ingest.among import among
 from db.models import Message, Theme
 from db.signature import (
     MAX_TERMS,

@@ -20,8 +20,8 @@ from rich.console import Console
 from sqlalchemy.engine import Connection
 
 from db import enrich, rollup
+from db.among import among
 from db.ingest import sqlrows, store
-from db.ingest.among import among
 from db.ingest.contacts import resolve_contacts
 from db.ingest.records import Record, Rejected
 from db.models import Message

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from db.ingest.among import among
+from db.among import among
 from db.ingest.records import ContactInfo, Record, sqlite_time
 from db.models import Contact
 
