@@ -32,7 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from db.models import Forward, ForwardDay, ForwardMsg, Message
-from db.rollup import day_of, day_sql
+from db.rollup import add_to, day_of, day_sql
 
 TABLE = ForwardDay.__table__
 MSGS = ForwardMsg.__table__
@@ -89,12 +89,7 @@ def _write(conn: Connection, deltas: Counter, values: dict[tuple, list[int]]) ->
         {"day": d, "recipient_id": to, "ack_seconds": "", **v}
         for (d, to), v in sorted(rows.items())
     ]
-    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-    stmt = dialect.insert(TABLE)
-    c, new = TABLE.c, stmt.excluded
-    sums = {k: c[k] + new[k] for k in (*COUNTS, "ack_seconds")}  # text: `||`
-    stmt = stmt.on_conflict_do_update(index_elements=["day", "recipient_id"], set_=sums)
-    conn.execute(stmt, batch)
+    add_to(conn, TABLE, ["day", "recipient_id"], (*COUNTS, "ack_seconds"), batch)  # text: `||`
 
 
 def _row(conn: Connection, forward_id: int) -> Any:

@@ -21,11 +21,10 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from db.models import Event, Item, ItemDay, ItemFact, LinkDay, Message
-from db.rollup import day_of, day_sql
+from db.rollup import add_to, day_of, day_sql
 
 CHANNEL_BITS = {"email": 1, "tweet": 2}
 OPENING = date(1970, 1, 1)  # the ItemDay row before any event
@@ -42,14 +41,7 @@ def increment(conn: Connection, table: sa.Table, count: str, deltas: dict[tuple,
     """Add `deltas` {primary key values: n} to the `count` column, inserting missing rows."""
     keys = [c.name for c in table.primary_key.columns]
     values = [{**dict(zip(keys, k, strict=True)), count: n} for k, n in sorted(deltas.items()) if n]
-    if not values:
-        return
-    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-    stmt = dialect.insert(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=keys, set_={count: table.c[count] + stmt.excluded[count]}
-    )
-    conn.execute(stmt, values)
+    add_to(conn, table, keys, [count], values)
 
 
 def _moves(rows: Iterable[tuple], team: str, channels: int, sign: int = 1) -> Counter:

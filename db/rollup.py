@@ -9,7 +9,7 @@ ingest). The thresholds are those of `db.metrics`: complaint ≥ 0.5, notable sc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -80,15 +80,20 @@ def values_of(rows: Iterable[Mapping[str, Any]], *, sign: int = 1) -> list[dict[
 
 def upsert(conn: Connection, values: list[dict[str, Any]]) -> None:
     """Add rollup rows from `values_of` to the stored counts, in one upsert."""
+    add_to(conn, _DAY, ["day", "channel", "theme_id"], _COUNTS, values)
+
+
+def add_to(
+    conn: Connection, table: sa.Table, keys: list[str], columns: Sequence[str], values: list
+) -> None:
+    """Insert `values` (dicts) into `table`; where a row with the same `keys` exists, add
+    their `columns` to it instead (numbers add up, text is appended). One statement."""
     if not values:
         return
     dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-    stmt = dialect.insert(_DAY)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["day", "channel", "theme_id"],
-        set_={k: _DAY.c[k] + stmt.excluded[k] for k in _COUNTS},
-    )
-    conn.execute(stmt, values)
+    stmt = dialect.insert(table)
+    sums = {k: table.c[k] + stmt.excluded[k] for k in columns}
+    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=sums), values)
 
 
 def move_theme(conn: Connection, row: Mapping[str, Any], new_theme_id: int | None) -> None:
