@@ -49,6 +49,10 @@ class Period:
         """Return the period of the same length just before this one."""
         return Period(self.start - (self.end - self.start), self.start)
 
+    def covers(self, day: Any) -> list[Any]:
+        """Return the SQL conditions that a column of UTC days falls within this period."""
+        return [day >= self.start.date(), day < self.end.date()]
+
     def days(self) -> list[date]:
         """Return each day of the period."""
         n = (self.end - self.start).days

@@ -50,7 +50,7 @@ def ack_arrays(
     Each (day, recipient) row holds its seconds as fixed-width hex (`db.fwdrollup.decode`):
     a day's rows are joined and read as one array, no number is parsed from text one by one.
     """
-    conds = [R.day >= period.start.date(), R.day < period.end.date(), R.acked > 0]
+    conds = [*period.covers(R.day), R.acked > 0]
     joined: dict[date, list[str]] = {}
     for day, text in _rows(session, [R.day, R.ack_seconds], conds, scope):
         joined.setdefault(as_day(day), []).append(text)

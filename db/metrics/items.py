@@ -94,7 +94,7 @@ def linked_counts(session: Session, *, period: Period, scope: Scope) -> tuple[in
     if scope.theme_id:
         return live.linked_counts(session, period=period, scope=scope)
     r = LinkDay
-    conds = [r.day >= period.start.date(), r.day < period.end.date()]
+    conds = period.covers(r.day)
     conds += [r.channel == scope.channel] if scope.channel else []
     conds += [r.team == scope.team] if scope.team else []
     stmt = select(r.status, func.sum(r.messages)).where(*conds).group_by(r.status)
@@ -112,7 +112,7 @@ def forwarded_only(session: Session, *, period: Period, scope: Scope) -> int:
     if scope.team or scope.theme_id:
         return live.forwarded_only(session, period=period, scope=scope)
     r = ForwardMsg
-    conds = [r.linked == sa.false(), r.day >= period.start.date(), r.day < period.end.date()]
+    conds = [r.linked == sa.false(), *period.covers(r.day)]
     conds += [r.channel == scope.channel] if scope.channel else []
     return int(conn(session).scalar(select(func.count()).select_from(r).where(*conds)) or 0)
 

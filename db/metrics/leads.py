@@ -58,7 +58,7 @@ def lead_histogram(
 
 def ship_days(period: Period) -> list:
     """Return WHERE conditions on ItemFact for items last shipped in the period's days."""
-    return [ItemFact.ship_day >= period.start.date(), ItemFact.ship_day < period.end.date()]
+    return period.covers(ItemFact.ship_day)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ class VolumePoint:
 
 def rollup_conditions(scope: Scope, period: Period) -> list[Any]:
     """Return WHERE conditions on the daily rollup for the scope and (day-aligned) period."""
-    conds = [MessageDay.day >= period.start.date(), MessageDay.day < period.end.date()]
+    conds = period.covers(MessageDay.day)
     if scope.channel:
         conds.append(MessageDay.channel == scope.channel)
     if scope.theme_id:
