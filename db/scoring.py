@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from db.cues import find_cues
+from db.memo import Memo
 from db.sentiment import compound, tokens
 from db.signals import Context, cue_noise, escalation, reach_text, sender_noise
 
@@ -134,8 +135,9 @@ class TextFacts(NamedTuple):
     severe: bool
 
 
-_FACTS: dict[str, TextFacts] = {}  # text -> facts; copies, retweets and templates repeat
-_FACTS_MAX = 10_000  # ~1.5 kB an entry: repeats (retweets, copies) arrive close together
+# text -> facts: copies, retweets and templates repeat, close together; ~1.5 kB an entry, and
+# a generation holds more than an import batch (analysed ahead, read back when it is scored)
+_FACTS = Memo(10_000)
 
 
 def text_facts(text: str) -> TextFacts:
@@ -143,15 +145,8 @@ def text_facts(text: str) -> TextFacts:
     found = _FACTS.get(text)
     if found is None:
         found = _text_facts(text)
-        remember(text, found)
+        _FACTS.put(text, found)
     return found
-
-
-def remember(text: str, facts: TextFacts) -> None:
-    """Store the facts of `text` (computed here, or by the import's reader process)."""
-    if len(_FACTS) >= _FACTS_MAX:
-        _FACTS.clear()
-    _FACTS[text] = facts
 
 
 def _text_facts(text: str) -> TextFacts:

@@ -15,6 +15,7 @@ from itertools import combinations
 from typing import Any
 
 from db.cues import CUES
+from db.memo import Memo
 from db.sentiment import tokens
 
 MAX_TERMS = 6  # pairs of the first six terms: at most fifteen candidate keys a message
@@ -147,8 +148,7 @@ def signature(
     return terms
 
 
-_KEYED: dict[tuple, tuple[list[str], list[str], list[str]]] = {}
-_KEYED_MAX = 10_000  # ~1.5 kB an entry: repeats (retweets, copies) arrive close together
+_KEYED = Memo(10_000)  # as `scoring.text_facts`'s memo: a generation outlasts an import batch
 
 
 def keyed_signature(
@@ -163,15 +163,8 @@ def keyed_signature(
         named: set[str] = set()
         terms = signature(text, ignore=ignore, named=named, words=words, folds=folds)
         found = (terms, [t for t in terms if t in named], candidate_keys(terms))
-        remember(text, ignore, folds, found)
+        _KEYED.put((text, ignore, folds), found)
     return found
-
-
-def remember(text: str, ignore: frozenset[str], folds: Folds, keyed: tuple) -> None:
-    """Store a `keyed_signature` result (computed here, or by the import's reader process)."""
-    if len(_KEYED) >= _KEYED_MAX:
-        _KEYED.clear()
-    _KEYED[(text, ignore, folds)] = keyed
 
 
 def candidate_keys(terms: Sequence[str]) -> list[str]:

@@ -13,12 +13,13 @@ from rich.console import Console
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
-from db import enrich, rollup
+from db import enrich, rollup, scoring
 from db.cli import app
 from db.engine import make_engine
 from db.ingest import pipeline, store
 from db.ingest.batch import Batch
 from db.ingest.pipeline import ingest_paths
+from db.memo import Memo
 from db.models import Contact, Message, MessageDay, Quarantine
 from tests.factories import NOW, make_contact
 
@@ -128,6 +129,23 @@ def test_a_database_error_while_storing_stops_the_import_and_keeps_committed_bat
     with pytest.raises(sa.exc.OperationalError, match="disk is full"):
         ingest_paths(eng, [path], now=NOW, batch_size=10)
     assert count(eng, Message.__table__) == 10
+
+
+def test_each_distinct_text_is_analysed_once_though_batches_are_analysed_ahead(
+    eng, tmp_path, monkeypatch
+):
+    users = [{"id": "1", "username": "bulk", "public_metrics": {"followers_count": 3}}]
+    tweets = [{"id": str(i), "text": f"my order {i} arrived broken", "author_id": "1",
+               "created_at": "2026-11-19T10:00:00Z"} for i in range(12)]  # fmt: skip
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"data": tweets, "includes": {"users": users}}))
+    analysed = []
+    monkeypatch.setattr(scoring, "_FACTS", Memo(4))  # smaller than a batch and a half
+    monkeypatch.setattr(scoring, "_text_facts", lambda text, f=scoring._text_facts: (
+        analysed.append(text), f(text))[1])  # fmt: skip
+    result = ingest_paths(eng, [path], now=NOW, batch_size=3)
+    assert result.imported == 12
+    assert len(analysed) == len(set(analysed)) == 12  # none analysed twice
 
 
 def test_the_cycle_collector_is_restored_after_an_import(eng):
