@@ -67,7 +67,11 @@ def group(rows: Iterable[Mapping[str, Any]], *, sign: int = 1) -> dict[tuple, li
 
 def add_rows(conn: Connection, rows: Iterable[Mapping[str, Any]], *, sign: int = 1) -> None:
     """Add (or with sign=-1 remove) inserted message rows to the rollup, in one upsert."""
-    upsert(conn, values_of(rows, sign=sign))
+    values = values_of(rows, sign=sign)
+    upsert(conn, values)
+    if sign < 0 and values:  # a day row left counting nothing goes, as `rebuild` makes none
+        days = sorted({v["day"] for v in values})
+        conn.execute(sa.delete(_DAY).where(_DAY.c.messages == 0, _DAY.c.day.in_(days)))
 
 
 def values_of(rows: Iterable[Mapping[str, Any]], *, sign: int = 1) -> list[dict[str, Any]]:

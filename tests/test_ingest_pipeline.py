@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import io
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from typer.testing import CliRunner
 from db import enrich, rollup, scoring
 from db.cli import app
 from db.engine import make_engine
+from db.ingest import batch as batch_module
 from db.ingest import pipeline, store
 from db.ingest.batch import Batch
 from db.ingest.pipeline import ingest_paths
@@ -112,6 +115,39 @@ def test_a_row_stored_meanwhile_by_another_import_counts_once_and_the_rest_is_ke
     assert counted == rollup_rows(eng)  # the refused row is not counted twice in Insights
 
 
+@pytest.mark.parametrize(
+    "breakage",
+    [{"body": object()}, {"triage": None}],  # a value no driver binds; a NOT NULL column
+    ids=["unbindable", "constraint"],
+)
+def test_a_row_the_database_refuses_is_quarantined_and_leaves_no_count_behind(
+    eng, tmp_path, monkeypatch, breakage
+):
+    path = write_tweets(tmp_path / "t.json", 10)
+    page = json.loads(path.read_text())
+    page["data"][2]["created_at"] = "2026-11-01T10:00:00Z"  # alone on its day
+    path.write_text(json.dumps(page))
+    prepare = Batch._statements
+
+    def unbindable_third_row(self, rows):
+        for row in rows:
+            if row["external_id"] == "3":
+                row.update(breakage)  # the database refuses the batch, then this row
+        return prepare(self, rows)
+
+    monkeypatch.setattr(Batch, "_statements", unbindable_third_row)
+    result = ingest_paths(eng, [path], now=NOW)
+    assert (result.imported, result.duplicates, result.rejected) == (9, 0, 1)
+    with eng.connect() as conn:
+        q = Quarantine.__table__
+        refused = conn.execute(sa.select(q.c.locator, q.c.fmt, q.c.reason)).one()
+    assert refused[:2] == ("3", "xapi") and refused[2].startswith("database refused the record")
+    counted = rollup_rows(eng)
+    with eng.begin() as conn:
+        rollup.rebuild(conn)
+    assert counted == rollup_rows(eng)  # no zero row left for the refused message's day
+
+
 def test_a_database_error_while_storing_stops_the_import_and_keeps_committed_batches(
     eng, tmp_path, monkeypatch
 ):
@@ -152,6 +188,35 @@ def test_the_cycle_collector_is_restored_after_an_import(eng):
     before = gc.get_threshold()
     ingest_paths(eng, [DATA / "tweets_page.json"], now=NOW)
     assert gc.get_threshold() == before != (pipeline.GC_THRESHOLD, *before[1:])
+
+
+def test_overlapping_imports_restore_the_collector_when_the_last_one_ends():
+    before = gc.get_threshold()
+    first, second = pipeline._collector(), pipeline._collector()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first ends while the second still runs
+    assert gc.get_threshold()[0] == pipeline.GC_THRESHOLD
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before
+
+
+def test_a_second_interrupt_still_waits_for_the_writer_to_finish_its_batch(monkeypatch):
+    release = threading.Event()
+    with ThreadPoolExecutor(1) as pool:
+        writing = pool.submit(release.wait, 5)
+        calls = []
+
+        def interrupted_once(futures):
+            calls.append(1)
+            if len(calls) == 1:
+                release.set()
+                raise KeyboardInterrupt  # Ctrl-C again while waiting
+            return wait(futures)
+
+        monkeypatch.setattr(batch_module, "wait", interrupted_once)
+        batch_module._wait_through_interrupts(writing)
+        assert writing.done() and len(calls) == 2
 
 
 def test_enrich_sees_new_rows_with_contacts_and_its_scores_are_stored(eng, monkeypatch):

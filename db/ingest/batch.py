@@ -11,7 +11,7 @@ sequential import. On PostgreSQL the batch is stored in the reading thread.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from typing import Any
 
@@ -60,9 +60,9 @@ class Batch:
             if kind is None:
                 self.flush()
                 self._settle()
-            elif self._writing is not None:
-                self._writing.exception()  # wait, but let the error in flight propagate
-        finally:
+        finally:  # the connection closes after this: never while the writer still uses it
+            if self._writing is not None:
+                _wait_through_interrupts(self._writing)
             if self._writer is not None:
                 self._writer.shutdown(wait=True)
 
@@ -119,10 +119,15 @@ class Batch:
 
     def _settle(self) -> None:
         """Wait for the batch being written; count what it stored and what it refused."""
-        writing, self._writing = self._writing, None
+        writing = self._writing
         if writing is None:
             return
-        imported, duplicates, refused = writing.result()  # its database error propagates
+        try:
+            imported, duplicates, refused = writing.result()  # its database error propagates
+        except Exception:
+            self._writing = None  # done, its error raised here
+            raise
+        self._writing = None  # (an interrupt while waiting leaves it for `__exit__` to wait on)
         self.imported += imported
         self.duplicates += duplicates
         for source, locator, reason in refused:
@@ -157,3 +162,13 @@ class Batch:
 
     def _say(self, line: str) -> None:
         self.console.print(line, markup=False, soft_wrap=True, highlight=False)
+
+
+def _wait_through_interrupts(writing: Future) -> None:
+    """Wait until the writer has finished its batch, even through another Ctrl-C."""
+    while True:
+        try:
+            wait([writing])
+            return
+        except KeyboardInterrupt:
+            continue

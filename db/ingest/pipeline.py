@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import gc
 import itertools
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -124,6 +126,9 @@ def _advance(advance, position: int, done: int) -> int:
     return max(position, done)
 
 
+_IMPORTS = SimpleNamespace(lock=threading.Lock(), running=0, before=gc.get_threshold())
+
+
 @contextmanager
 def _collector() -> Iterator[None]:
     """Run Python's cycle collector less often while importing, then restore it.
@@ -133,12 +138,18 @@ def _collector() -> Iterator[None]:
     them and took ~15% of an import's CPU. Memory stays bounded: batches are freed by
     reference counting, and the collector still runs every GC_THRESHOLD allocations.
     """
-    before = gc.get_threshold()
-    gc.set_threshold(GC_THRESHOLD, *before[1:])
+    with _IMPORTS.lock:  # imports may overlap (the admin page runs them in script threads)
+        if not _IMPORTS.running:
+            _IMPORTS.before = gc.get_threshold()
+            gc.set_threshold(GC_THRESHOLD, *_IMPORTS.before[1:])
+        _IMPORTS.running += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _IMPORTS.lock:
+            _IMPORTS.running -= 1
+            if not _IMPORTS.running:  # the last one running restores it
+                gc.set_threshold(*_IMPORTS.before)
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 `write` inserts the batch's message rows (statements prepared by the reading thread: multi-row
 INSERTs on SQLite), quarantines its rejects, and commits. If the database refuses the batch (say
 another import stored the same message a moment earlier) its rows are retried one by one: a
-row already stored counts as a duplicate, a row still refused goes to quarantine, never
+row already stored counts as a duplicate, any other row refused goes to quarantine, never
 silently lost, and either is taken off Insights' daily counts, which were added ahead.
 """
 
@@ -89,13 +89,22 @@ def _insert(conn: Connection, rows: list[dict[str, Any]], inserts: list) -> tupl
                 conn.execute(sa.insert(_MSG), [row])
             imported += 1
             continue
-        except IntegrityError:
-            duplicates += 1  # stored by a concurrent import meanwhile
         except SQLAlchemyError as e:
-            refused.append((row, f"database refused the record: "
-                                 f"{str(e.orig or e).splitlines()[0]}"))  # fmt: skip
+            if isinstance(e, IntegrityError) and _stored(conn, row):
+                duplicates += 1  # stored by a concurrent import meanwhile
+            else:
+                refused.append((row, f"database refused the record: "
+                                     f"{str(e.orig or e).splitlines()[0]}"))  # fmt: skip
         rollup.add_rows(conn, [row], sign=-1)  # the batch counted it ahead
     return imported, duplicates, refused
+
+
+def _stored(conn: Connection, row: dict[str, Any]) -> bool:
+    """Return whether a message with the row's channel and external id is stored."""
+    query = sa.select(_MSG.c.id).where(
+        _MSG.c.channel == row["channel"], _MSG.c.external_id == row["external_id"]
+    )
+    return conn.execute(query.limit(1)).first() is not None
 
 
 def _quarantine(conn: Connection, rejects: list[dict[str, Any]]) -> None:
