@@ -67,24 +67,14 @@ def group(rows: Iterable[Mapping[str, Any]], *, sign: int = 1) -> dict[tuple, li
 
 def add_rows(conn: Connection, rows: Iterable[Mapping[str, Any]], *, sign: int = 1) -> None:
     """Add (or with sign=-1 remove) inserted message rows to the rollup, in one upsert."""
-    values = values_of(rows, sign=sign)
-    upsert(conn, values)
-    if sign < 0 and values:  # a day row left counting nothing goes, as `rebuild` makes none
-        days = sorted({v["day"] for v in values})
-        conn.execute(sa.delete(_DAY).where(_DAY.c.messages == 0, _DAY.c.day.in_(days)))
-
-
-def values_of(rows: Iterable[Mapping[str, Any]], *, sign: int = 1) -> list[dict[str, Any]]:
-    """Return the rollup rows that `rows` add (pure: an import works them out ahead)."""
-    return [
+    values = [
         {"day": d, "channel": ch, "theme_id": t, **dict(zip(_COUNTS, n, strict=True))}
         for (d, ch, t), n in sorted(group(rows, sign=sign).items())
     ]
-
-
-def upsert(conn: Connection, values: list[dict[str, Any]]) -> None:
-    """Add rollup rows from `values_of` to the stored counts, in one upsert."""
     add_to(conn, _DAY, ["day", "channel", "theme_id"], _COUNTS, values)
+    if sign < 0 and values:  # a day row left counting nothing goes, as `rebuild` makes none
+        days = sorted({v["day"] for v in values})
+        conn.execute(sa.delete(_DAY).where(_DAY.c.messages == 0, _DAY.c.day.in_(days)))
 
 
 def add_to(

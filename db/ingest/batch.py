@@ -124,10 +124,9 @@ class Batch:
             return
         try:
             imported, duplicates, refused = writing.result()  # its database error propagates
-        except Exception:
-            self._writing = None  # done, its error raised here
-            raise
-        self._writing = None  # (an interrupt while waiting leaves it for `__exit__` to wait on)
+        finally:  # an interrupt while waiting leaves it unfinished, for `__exit__` to wait on
+            if writing.done():
+                self._writing = None
         self.imported += imported
         self.duplicates += duplicates
         for source, locator, reason in refused:

@@ -4,10 +4,10 @@ Files are streamed record by record (an X API JSON file is one document and is p
 Per batch of `batch_size` records: duplicates within the batch and those already stored
 (`channel` + `external_id`) are counted and skipped, senders are matched to contacts, the new
 rows are scored by `db.enrich.enrich_batch` and bulk-inserted, rejected records go to
-Quarantine with their reason and raw bytes, and the batch is committed (by a writer thread, while
-the next batch is read: `db.ingest.batch`). An interrupted import
-keeps what it committed; running it again completes it. Problems are reported one line each on
-`console`; nothing here raises on bad input.
+Quarantine with their reason and raw bytes, and the batch is committed (by a writer thread,
+while the next batch is read: `db.ingest.batch`). An interrupted import keeps what it committed;
+running it again completes it. Problems are reported one line each on `console`; nothing here
+raises on bad input.
 """
 
 from __future__ import annotations
