@@ -10,6 +10,7 @@ provider and a delivery app all get "charged twice", "data breach" and "small cl
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import compress
 
 _LISTS: dict[str, str] = {
     "problem": """broken|down|outage|offline|crash|crashes|crashing|crashed|error|failed|fails|
@@ -103,12 +104,11 @@ _STARTS = {w: (CUES.get(w, ()), w in _PREFIXES) for w in (*CUES, *_PREFIXES) if 
 def find_cues(words: list[str]) -> dict[str, list[str]]:
     """Return kind -> matched phrases (in order, no repeats) for a tokenised text."""
     found: dict[str, list[str]] = {}
-    starts, cues, prefixes, n = _STARTS, CUES, _PREFIXES, len(words)
-    for i, gram in enumerate(words):
-        start = starts.get(gram)
-        if start is None:
-            continue  # most words start no phrase
-        kinds, longer = start
+    cues, prefixes, n = CUES, _PREFIXES, len(words)
+    starts = list(map(_STARTS.get, words))  # one C-level pass: most words start no phrase
+    for i in compress(range(n), starts):
+        kinds, longer = starts[i]
+        gram = words[i]
         j = i + 1
         while True:
             for kind in kinds:

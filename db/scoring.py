@@ -54,6 +54,8 @@ SENTIMENT_COMPLAINT_PULL = 0.6
 
 
 _COMPLAINT_KINDS = frozenset({"money", "refund", "leave", "safety", "privacy", "legal"})
+_CHURN_KINDS = frozenset({"money", "refund", "leave", "repeat"})
+_DANGER_KINDS = frozenset({"safety", "privacy", "legal"})
 _EVIDENCE_ORDER = ("problem", "money", "safety", "privacy", "legal", "refund", "leave")
 
 
@@ -70,6 +72,8 @@ class Notability:
 
 def _evidence(hits: list[str], most: int = 3) -> str:
     """Return up to `most` matched phrases, leaving out words inside a longer match."""
+    if len(hits) == 1:
+        return hits[0]
     kept = [h for h in hits if not any(h != o and f" {h} " in f" {o} " for o in hits)]
     return ", ".join(kept[:most])
 
@@ -80,14 +84,15 @@ def _complaint(cues: dict[str, list[str]], *, question: bool) -> float:
     if not problems and not cues.keys() & _COMPLAINT_KINDS:
         return 0.0
     total = problems + 0.5 * len(cues.get("intensifier", ())) + 0.5 * len(cues.get("demand", ()))
-    total += 0.7 * sum(1 for k in ("money", "refund", "leave", "repeat") if k in cues)
-    total += sum(1 for k in ("safety", "privacy", "legal") if k in cues)
+    total += 0.7 * len(cues.keys() & _CHURN_KINDS) + len(cues.keys() & _DANGER_KINDS)
     if question and problems:
         total += 0.5
     return min(1.0, total / 3.0)
 
 
 def _severity(cues: dict[str, list[str]], parts: list[tuple[float, str]]) -> bool:
+    if cues.keys().isdisjoint(SEVERITY_WEIGHTS):
+        return False
     hit = False
     for kind, weight in SEVERITY_WEIGHTS.items():
         if kind in cues:

@@ -10,6 +10,7 @@ It is one signal among several: a lexicon reads "get my money back?" as positive
 from __future__ import annotations
 
 import math
+from itertools import compress
 from functools import cache
 from importlib.resources import files
 
@@ -23,6 +24,7 @@ _SPLIT = str.maketrans(
 _SPLIT.update({0x2019: "'", 0x2018: "'", 0x201C: " ", 0x201D: " ", 0x2026: " "})
 _NEGATE = frozenset(NEGATE) | {w.replace("'", "") for w in NEGATE} | {"never", "no", "nobody"}
 _ALPHA = 15.0  # VADER's normalisation constant
+_BUT = object()  # marks a "but" among the valences
 
 
 @cache
@@ -64,20 +66,23 @@ def tokens(text: str) -> list[str]:
 def compound(words: list[str], *, exclamations: int = 0) -> float:
     """Return VADER's compound valence of a tokenised text, in [-1, 1]."""
     lex = _LEX or _load()
+    valences = list(map(lex.get, words))  # one C-level pass; no lexicon valence is zero
+    if "but" in words:  # VADER: the clause after "but" dominates
+        for i, word in enumerate(words):
+            if word == "but":
+                valences[i] = _BUT
     total = 0.0
     weight = 1.0
-    for i, word in enumerate(words):
-        if word == "but":
-            total *= 0.5  # VADER: the clause after "but" dominates
+    for i in compress(range(len(words)), valences):
+        valence = valences[i]
+        if valence is _BUT:
+            total *= 0.5
             weight = 1.5
-            continue
-        valence = lex.get(word)
-        if valence is None:
             continue
         prev = words[max(0, i - 3) : i]
         if prev and prev[-1] in BOOSTER_DICT:
             valence += math.copysign(B_INCR, valence)
-        if any(p in _NEGATE for p in prev):
+        if not _NEGATE.isdisjoint(prev):
             valence *= N_SCALAR
         total += valence * weight
     if total:

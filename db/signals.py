@@ -23,6 +23,7 @@ SPAM_MIN_CUES = 2  # one cue word ("prize", "demo") is not enough to throw a mes
 _ORDINAL_NAMES = {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}
 _RT = re.compile(r"^rt @([a-z0-9_]+)", re.I)
 _BULK_PRECEDENCE = {"bulk", "list", "junk"}
+_NOISE_KINDS = frozenset({"spam", "job", "vendor"})
 _AUTO_SUBJECTS = ("automatic reply", "auto:", "autoreply", "out of office", "auto-reply")
 
 
@@ -86,6 +87,8 @@ def noise_reason(
 
 def cue_noise(cues: Mapping[str, list[str]]) -> str | None:
     """Return why the words of a message make it noise (spam, job, vendor), or None."""
+    if cues.keys().isdisjoint(_NOISE_KINDS):
+        return None
     for kind, label in (("spam", "spam"), ("job", "job application"), ("vendor", "vendor pitch")):
         if len(cues.get(kind, ())) >= SPAM_MIN_CUES and "safety" not in cues:
             return f"noise: {label}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from itertools import combinations
+from itertools import combinations, compress
 from typing import Any
 
 from db.cues import CUES
@@ -52,24 +52,51 @@ STOP = frozenset(
 _MANNER = frozenset({"problem", "intensifier", "demand", "ultimatum", "repeat", "leave", "refund"})
 _TOPIC = frozenset({"safety", "privacy"})
 _CODE = re.compile(r"[a-z]{2,}\d+[a-z]*$")  # LS6, SKL212: postcodes, flight and order numbers
-_PROPER = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}")  # capitalised inside a sentence
 _PREFIX = re.compile(r"^(?:(?:re|fwd?|aw|sv)\s*:\s*)+", re.I)
 
 
-_INFO: dict[str, tuple[str | None, int]] = {}  # word -> (term, rank); vocabularies are small
+# word -> (term, rank, the word capitalised if it may be a name), or () for a word that is no
+# term; vocabularies are small next to volume
+_INFO: dict[str, tuple[str, int, str | None] | tuple[()]] = {}
 _INFO_MAX = 200_000
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
-def _info(word: str) -> tuple[str | None, int]:
-    """Return a word's term and base rank, memoised (pure in the word)."""
+def _info(word: str) -> tuple[str, int, str | None] | tuple[()]:
+    """Return a word's term, base rank and capitalised form if a plain word (rank 3) written
+    so could be a name; or () when it is no term. Memoised (pure in the word)."""
     found = _INFO.get(word)
     if found is None:
         term = _term(word)
-        found = (term, _rank(word, term) if term else 9)
+        rank = _rank(word, term) if term else 9
+        capital = word[0].upper() + word[1:] if rank == 3 and _could_name(word) else None
+        found = (term, rank, capital) if term else ()
         if len(_INFO) >= _INFO_MAX:
             _INFO.clear()
         _INFO[word] = found
     return found
+
+
+def _could_name(word: str) -> bool:
+    return len(word) >= 3 and _LOWER.issuperset(word)
+
+
+def _is_name(text: str, capital: str) -> bool:
+    """Return whether a word, `capital`ised, is written so inside a sentence of `text`:
+    "Harbour" in "the stalls at Harbour Road", not "Harbour" opening a sentence."""
+    at = text.find(capital)
+    while at >= 0:
+        end = at + len(capital)
+        before = text[at - 1] if at else ""
+        if (
+            at
+            and not (before.isalnum() or before == "_")
+            and not (at >= 2 and before.isspace() and text[at - 2] in ".!?")
+            and (end == len(text) or text[end] not in _LOWER)
+        ):
+            return True
+        at = text.find(capital, end)
+    return False
 
 
 def _term(word: str) -> str | None:
@@ -128,19 +155,23 @@ def signature(
     folds: Folds = NO_FOLDS,
 ) -> list[str]:
     """Return the message's signature terms, most telling first; collect names into `named`."""
-    proper: set[str] | None = None  # capitalised words, found only once a plain word needs it
+    words = tokens(text) if words is None else words
+    infos = list(map(_INFO.get, words))  # one C-level pass; None: a word not yet seen
+    if None in infos:
+        for pos, found in enumerate(infos):
+            if found is None:
+                infos[pos] = _info(words[pos])
     seen: dict[str, int] = {}
-    info = _INFO.get
-    for pos, word in enumerate(tokens(text) if words is None else words):
-        term, rank = info(word) or _info(word)
-        if folds and (word in folds or term in folds):
-            term, rank = folds.get(word) or folds[term], 1
+    # only the words that are terms, unless the company's synonyms may make one of any word
+    for pos in range(len(words)) if folds else compress(range(len(words)), infos):
+        term, rank, capital = infos[pos] or (None, 9, None)
+        if folds:
+            word = words[pos]
+            if word in folds or term in folds:
+                term, rank = folds.get(word) or folds[term], 1
         if term and term not in seen and term not in ignore:
-            if rank == 3:
-                if proper is None:
-                    proper = {w.lower() for w in _PROPER.findall(text)}
-                if word in proper:
-                    rank = 2
+            if rank == 3 and capital and capital in text and _is_name(text, capital):
+                rank = 2
             seen[term] = rank * 1000 + pos
     terms = sorted(seen, key=seen.__getitem__)[:MAX_TERMS]
     if named is not None:
