@@ -10,9 +10,9 @@ It is one signal among several: a lexicon reads "get my money back?" as positive
 from __future__ import annotations
 
 import math
-from itertools import compress
 from functools import cache
 from importlib.resources import files
+from itertools import compress
 
 from vaderSentiment.vaderSentiment import B_INCR, BOOSTER_DICT, N_SCALAR, NEGATE
 
