@@ -5,12 +5,18 @@ batch becomes multi-row `INSERT ... VALUES (...), (...)` statements of as many r
 connection's bound-parameter limit allows, with every value serialised exactly as SQLAlchemy
 stores it (JSON text, naive UTC timestamps), so the rows read back the same either way. One
 statement is one step inside SQLite, during which Python's lock is free for the other thread.
+
+Binding holds Python's lock, and the driver binds an int, float or str directly but sends None
+and bool through its adapter registry first, several times slower. So flags go in as 0/1 (what
+SQLAlchemy stores for them), and a column that is NULL in every row of a statement (a tweet's
+subject, every new message's item) is left out of it: SQLite stores NULL there itself.
 """
 
 from __future__ import annotations
 
 import operator
 import sqlite3
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,8 +28,9 @@ _COLUMNS = [c for c in Message.__table__.columns if c.name != "id"]
 _GET = operator.itemgetter(*(c.name for c in _COLUMNS))
 _JSON_AT = [i for i, c in enumerate(_COLUMNS) if isinstance(c.type, sa.JSON)]
 _TIME_AT = [i for i, c in enumerate(_COLUMNS) if isinstance(c.type, UTCDateTime)]
-_HEAD = "INSERT INTO message ({}) VALUES ".format(", ".join(f'"{c.name}"' for c in _COLUMNS))
-_ONE = "(" + ",".join("?" * len(_COLUMNS)) + ")"
+_FLAG_AT = [i for i, c in enumerate(_COLUMNS) if isinstance(c.type, sa.Boolean)]
+_NULLABLE_AT = [i for i, c in enumerate(_COLUMNS) if c.nullable and c.server_default is None]
+_NONE = {None}
 ROWS_MAX = 1000  # rows a statement: longer statements gain nothing and cost parsing
 
 
@@ -42,6 +49,8 @@ def sqlite_params(rows: list[dict[str, Any]]) -> list[tuple]:
             if text is None and value is not None:
                 text = times[value] = sqlite_time(value)
             values[i] = text
+        for i in _FLAG_AT:
+            values[i] = 1 if values[i] else 0
         params.append(tuple(values))
     return params
 
@@ -52,7 +61,24 @@ def statements(raw: sqlite3.Connection, rows: list[dict[str, Any]]) -> list[tupl
     limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     per = max(1, min(ROWS_MAX, limit // len(_COLUMNS)))
     params = sqlite_params(rows)
-    return [
-        (_HEAD + ",".join([_ONE] * len(chunk)), tuple(v for row in chunk for v in row))
-        for chunk in (params[start : start + per] for start in range(0, len(params), per))
-    ]
+    out = []
+    for start in range(0, len(params), per):
+        chunk = params[start : start + per]
+        null = [i for i in _NULLABLE_AT if set(map(operator.itemgetter(i), chunk)) == _NONE]
+        if null:
+            kept = operator.itemgetter(*(i for i in range(len(_COLUMNS)) if i not in null))
+            chunk = [kept(row) for row in chunk]
+        out.append((_head(tuple(null)) + _values(len(_COLUMNS) - len(null), len(chunk)),
+                    tuple(v for row in chunk for v in row)))  # fmt: skip
+    return out
+
+
+@lru_cache(maxsize=64)
+def _head(left_out: tuple[int, ...]) -> str:
+    names = ", ".join(f'"{c.name}"' for i, c in enumerate(_COLUMNS) if i not in left_out)
+    return f"INSERT INTO message ({names}) VALUES "
+
+
+@lru_cache(maxsize=8)  # a full statement's, and a batch's last one
+def _values(columns: int, rows: int) -> str:
+    return ",".join(["(" + ",".join("?" * columns) + ")"] * rows)
