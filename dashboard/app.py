@@ -14,7 +14,7 @@ import re
 
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, signin, ui
 from db import signins
 from db.errors import DomainError
 from db.models import utcnow
@@ -75,7 +75,7 @@ def sign_in_form(*, note: str | None = None, go_home: bool = False) -> None:
         except DomainError as error:
             st.error(str(error), icon=":material/error:")
             return
-        data.sign_in(user)
+        signin.sign_in(user)
     if go_home:
         st.switch_page(_pages[_home(user.role)])
     st.rerun()
@@ -83,7 +83,7 @@ def sign_in_form(*, note: str | None = None, go_home: bool = False) -> None:
 
 def login_page() -> None:
     """The "Sign in" page: the form, or a way onwards for someone already signed in."""
-    me = data.current_user()
+    me = signin.current_user()
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
         st.title("Sign in")
@@ -97,7 +97,7 @@ def login_page() -> None:
         sign_in_form(go_home=True)
 
 
-def not_available(me: data.CurrentUser | None, key: str) -> None:
+def not_available(me: signin.CurrentUser | None, key: str) -> None:
     """Show why this page is not shown, instead of the page."""
     title = PAGES[key][1]
     if me is None:
@@ -136,12 +136,12 @@ def _build_pages(role: str | None) -> dict[str, st.Page]:
     return pages
 
 
-def _account_box(me: data.CurrentUser | None) -> None:
+def _account_box(me: signin.CurrentUser | None) -> None:
     with st.sidebar:
         if me is None:
             return
         st.caption(f"Signed in as **{ui.escape_md(me.name)}** · {me.role}")
-        st.button("Sign out", icon=":material/logout:", on_click=data.sign_out, key="app_signout")
+        st.button("Sign out", icon=":material/logout:", on_click=signin.sign_out, key="app_signout")
 
 
 def _write_cookie(value: str | None) -> None:
@@ -165,8 +165,8 @@ STYLE = "<style>[data-testid='stMainBlockContainer'] {padding-top: 2.5rem}</styl
 
 st.set_page_config(page_title="Feedback Loop", page_icon=":material/sync_alt:", layout="wide")
 st.html(STYLE)  # our own constant CSS: less empty space above each page's title
-_me = data.refresh_user()
-_write_cookie(data.take_cookie())
+_me = signin.refresh_user()
+_write_cookie(signin.take_cookie())
 _role = _me.role if _me else None
 _pages = _build_pages(_role)
 _page = st.navigation(list(_pages.values()))

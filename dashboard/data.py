@@ -1,19 +1,16 @@
-"""The app's data access: the cached engine, sessions, the signed-in user, and cached reads.
+"""The app's data access: the cached engine, sessions and cached reads.
 
 The only module with `st.cache_*`. The engine is cached per `DATABASE_URL` (and the schema is
 upgraded once per URL, so a fresh database works). Cached readers return plain values or
 DataFrames — never ORM objects — and nothing user-specific, because every user shares the
-cache. Call `clear_caches()` after a write. The signed-in user lives in `st.session_state` as
-an id (`auth_user_id`) and is re-read from the database on every run, so a deactivated user is
-signed out at their next click; a remembered sign-in (`db.signins`, a cookie) restores it after
-a reload.
+cache. Call `clear_caches()` after a write. The signed-in user is `dashboard.signin`'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields
+from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
 
@@ -22,38 +19,11 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
-from db import schema, signins
+from db import schema
 from db.engine import database_url, make_engine
-from db.models import Event, Item, ItemStatus, Quarantine, Role, User, utcnow
+from db.models import Item, ItemStatus, Quarantine, Role, User, utcnow
 
-USER_ID_KEY = "auth_user_id"
-TOKEN_KEY = "auth_token"  # this browser's remembered sign-in (see db.signins)
-COOKIE_KEY = "auth_cookie"  # a cookie value to write in the browser on the next run
-RESUMED_KEY = "auth_resumed"  # the cookie was looked at in this session already
 OPEN_STATUSES = (ItemStatus.NEW, ItemStatus.ACKNOWLEDGED, ItemStatus.IN_PROGRESS)
-
-
-@dataclass(frozen=True)
-class CurrentUser:
-    """The signed-in user as plain values (read as `user.role` or `user["role"]`)."""
-
-    id: int
-    name: str
-    email: str
-    role: str
-    team: str | None
-    last_review_at: datetime | None = None
-
-    def __getitem__(self, key: str) -> Any:
-        return getattr(self, key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """Return a field by name, like dict.get."""
-        return getattr(self, key, default)
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the fields as a dict."""
-        return asdict(self)
 
 
 @st.cache_resource(show_spinner=False)
@@ -85,106 +55,6 @@ def clear_caches(*, everything: bool = False) -> None:
     for name, reader in list(globals().items()):
         if isinstance(reader, cached) and name != "_engine_for":
             reader.clear()
-
-
-# --- the signed-in user -------------------------------------------------------------------
-
-
-def _as_current(user: User) -> CurrentUser:
-    return CurrentUser(
-        id=user.id,
-        name=user.name,
-        email=user.email,
-        role=user.role,
-        team=user.team,
-        last_review_at=user.last_review_at,
-    )
-
-
-def sign_in(user: User, *, remember: bool = True) -> CurrentUser:
-    """Remember `user` (already authenticated by `db.auth`) as signed in; with `remember`,
-    also in this browser (a cookie written on the next run), so a reload keeps them in."""
-    st.session_state[USER_ID_KEY] = user.id
-    st.session_state["auth_user"] = _as_current(user)
-    if remember:
-        with session() as s:
-            token = signins.remember(s, user, now=utcnow())
-        st.session_state[TOKEN_KEY] = st.session_state[COOKIE_KEY] = token
-    return st.session_state["auth_user"]
-
-
-def sign_out() -> None:
-    """Forget the signed-in user, here and in this browser's remembered sign-in."""
-    token = st.session_state.pop(TOKEN_KEY, None)
-    if token:
-        with session() as s:
-            signins.forget(s, token)
-        st.session_state[COOKIE_KEY] = ""  # clear the cookie on the next run
-    st.session_state[RESUMED_KEY] = True  # never resume from the old cookie in this session
-    st.session_state.pop(USER_ID_KEY, None)
-    st.session_state.pop("auth_user", None)
-
-
-def _resume() -> int | None:
-    """Sign in from this browser's remembered sign-in cookie, once per session."""
-    if st.session_state.get(RESUMED_KEY):
-        return None
-    st.session_state[RESUMED_KEY] = True
-    token = st.context.cookies.get(signins.COOKIE)
-    if not isinstance(token, str) or not token:
-        return None
-    with session() as s:
-        user = signins.resume(s, token, now=utcnow())
-    if user is None:
-        st.session_state[COOKIE_KEY] = ""  # expired or revoked: drop the cookie
-        return None
-    st.session_state[USER_ID_KEY], st.session_state[TOKEN_KEY] = user.id, token
-    return user.id
-
-
-def take_cookie() -> str | None:
-    """Return the cookie value to write in the browser ("" = delete), once, or None."""
-    return st.session_state.pop(COOKIE_KEY, None)
-
-
-def refresh_user() -> CurrentUser | None:
-    """Re-read the signed-in user from the database; sign out if gone or deactivated."""
-    user_id = st.session_state.get(USER_ID_KEY) or _resume()
-    if user_id is None:
-        st.session_state.pop("auth_user", None)
-        return None
-    with session() as s:
-        user = s.get(User, int(user_id))
-        if user is None or not user.is_active:
-            sign_out()
-            return None
-        st.session_state["auth_user"] = _as_current(user)
-    return st.session_state["auth_user"]
-
-
-def current_user() -> CurrentUser | None:
-    """Return the signed-in user of this browser session, or None."""
-    return st.session_state.get("auth_user")
-
-
-def last_review(me: CurrentUser) -> datetime | None:
-    """Return when `me` last marked feed cards as reviewed (their own, so never cached)."""
-    if me.last_review_at is not None:
-        return me.last_review_at
-    with session() as s:
-        stmt = select(func.max(Event.at)).where(
-            Event.action == "reviewed", Event.entity == "message", Event.actor_id == me.id
-        )
-        return s.exec(stmt).one()
-
-
-def actor(s: Session) -> User:
-    """Return the signed-in user as a `User` row of session `s`, for domain calls."""
-    me = current_user()
-    user = s.get(User, me.id) if me else None
-    if user is None:
-        raise RuntimeError("no signed-in user")  # pages are gated in app.py; this is a bug
-    return user
 
 
 # --- cached reads (shared by every user: nothing user-specific) ----------------------------

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, signin, ui
 from db import loop
 from db.auth import can
 from db.models import Contact, Item, Message, Outreach, utcnow
@@ -58,7 +58,7 @@ def _done(success: str, item_id: int) -> None:
 
 def _call(fn, *args, success: str, item_id: int, **kw) -> None:
     with data.session() as s:
-        done = ui.domain_action(fn, s, *args, actor=data.actor(s), now=utcnow(), **kw)
+        done = ui.domain_action(fn, s, *args, actor=signin.actor(s), now=utcnow(), **kw)
     if done is not None:
         _done(success, item_id)
 
@@ -78,7 +78,7 @@ def _deliver_now() -> str:
 
 def _tell(o: Outreach, reply: str, remedy: str, goodwill: str, item_id: int, by_x: bool) -> None:
     with data.session() as s:
-        who = {"actor": data.actor(s), "now": utcnow()}
+        who = {"actor": signin.actor(s), "now": utcnow()}
         changed = (remedy, goodwill) != (o.remedy, o.goodwill)
         kept = not changed or ui.domain_action(
             loop.record_remedy, s, o.id, remedy=remedy, goodwill=goodwill, **who

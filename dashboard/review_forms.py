@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, signin, ui
 from db import workflow
 from db.models import utcnow
 
@@ -44,7 +44,7 @@ def act(
 
     `success` is the confirmation, or a function of the result that words it (an item's id)."""
     with data.session() as s:
-        done = ui.domain_action(fn, s, actor=data.actor(s), now=utcnow(), success=success, **kw)
+        done = ui.domain_action(fn, s, actor=signin.actor(s), now=utcnow(), success=success, **kw)
     if done is not None:
         st.session_state[CLOSE_KEY] = card_key
         st.rerun()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, signin, ui
 from db import auth
 from db.models import Role, utcnow
 from db.settings import DEFAULTS, all_settings, put_setting
@@ -90,7 +90,7 @@ def _users_tab() -> None:
 def _run(fn, success: str, *args, **kw) -> None:
     with data.session() as s:
         ui.domain_action(
-            fn, s, *args, success=success, rerun=True, actor=data.actor(s), now=utcnow(), **kw
+            fn, s, *args, success=success, rerun=True, actor=signin.actor(s), now=utcnow(), **kw
         )
 
 
@@ -135,7 +135,7 @@ def _settings_tab() -> None:
 
 def _save_settings(current: dict, values: dict) -> None:
     with data.session() as s:
-        me = data.actor(s)
+        me = signin.actor(s)
         for key, value in values.items():
             if isinstance(DEFAULTS.get(key), list):
                 value = [line.strip() for line in value.splitlines() if line.strip()]

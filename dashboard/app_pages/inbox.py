@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, signin, ui
 from db import tracking, workflow
 from db.models import ItemStatus, utcnow
 
@@ -19,7 +19,7 @@ NEXT = {ItemStatus.SHIPPED: "shipped: tell the customers, then close the loop"}
 
 def _acknowledge(row) -> None:
     with data.session() as s:
-        actor, now = data.actor(s), utcnow()
+        actor, now = signin.actor(s), utcnow()
         if row.item_id and row.status == ItemStatus.NEW:
             ui.domain_action(
                 workflow.acknowledge,
@@ -54,7 +54,7 @@ def _make_item(row, key: str) -> None:
     with data.session() as s:
         ui.domain_action(
             workflow.item_from_forward, s, row.forward_id, title=title, problem=problem,
-            actor=data.actor(s), now=utcnow(), rerun=True,
+            actor=signin.actor(s), now=utcnow(), rerun=True,
             success=lambda item: f"Created item #{item.id}; you own it.",
         )  # fmt: skip
 
@@ -97,7 +97,7 @@ def _row(row, now) -> None:
                 _make_item(row, key)
 
 
-me = data.current_user()
+me = signin.current_user()
 now = utcnow()
 st.title("Inbox")
 with data.session() as s:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, ui
+from dashboard import charts, data, signin, ui
 
 PERIODS = {"7 days": 7, "30 days": 30, "90 days": 90, "Custom": None}
 CHANNELS = {"All channels": None, "Email": "email", "Posts on X": "tweet"}
@@ -172,7 +172,7 @@ def _empty(frame: pd.DataFrame, what: str) -> bool:
     return frame.empty
 
 
-me = data.current_user()
+me = signin.current_user()
 st.title("Insights")
 st.caption("How fast complaints become shipped fixes, and where the loop stalls.")
 span, team, channel = _filters(me)

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, signin, ui
 from dashboard.loop_ui import render_make_it_right
 from db import workflow
 from db.errors import Conflict
@@ -46,7 +46,7 @@ DONE = {
 
 def _act(fn, success: str, **values) -> None:
     with data.session() as s:
-        kw = dict(actor=data.actor(s), expected_version=loaded, now=utcnow(), **values)
+        kw = dict(actor=signin.actor(s), expected_version=loaded, now=utcnow(), **values)
         done = ui.domain_action(_unless_changed(fn), s, item_id, success=success, **kw)
     if done is not None:
         st.session_state.pop(VERSION_KEY, None)
@@ -126,7 +126,7 @@ def _comments(detail) -> None:
         body = st.text_area("Add a comment", key="item_comment_body", height=80)
         if st.form_submit_button("Comment", key="item_comment_go"):
             with data.session() as s:
-                kw = dict(item_id=item_id, body=body, actor=data.actor(s), now=utcnow())
+                kw = dict(item_id=item_id, body=body, actor=signin.actor(s), now=utcnow())
                 ui.domain_action(workflow.comment, s, success="Comment added.", rerun=True, **kw)
 
 
@@ -148,7 +148,7 @@ def _header(detail) -> None:
         st.badge("Overdue", icon=":material/alarm:", color="red")
 
 
-me = data.current_user()
+me = signin.current_user()
 raw = st.query_params.get("item", "")
 item_id = int(raw) if raw.isdigit() else None
 detail = data.item_detail(item_id) if item_id else None

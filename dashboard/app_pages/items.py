@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, signin, ui
 from db.auth import can
 from db.models import ItemStatus
 
@@ -72,7 +72,7 @@ def _column(rows, status: str, *, linkable: bool) -> None:
         _card(row, linkable=linkable)
 
 
-me = data.current_user()
+me = signin.current_user()
 st.title("Items")
 status, owner_id, team = _filters()
 rows = data.items_board(status, owner_id, team, LIMIT)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, signin, ui
 from db import workflow
 from db.auth import can
 from db.models import utcnow
@@ -56,7 +56,7 @@ def _detail(chosen: pd.Series, shown: pd.Series) -> None:
         st.caption(" · ".join(ui.escape_md(p) for p in (who, when, shown["Status"]) if p))
         ui.message_text(chosen.get("body"), preview=4000)
         item = chosen.get("item_id")
-        me = data.current_user()
+        me = signin.current_user()
         if pd.notna(item) and can(me, "item.read"):
             st.page_link(
                 "app_pages/item.py",
@@ -83,7 +83,7 @@ def _theme(chosen: pd.Series, me) -> None:
     ):
         with data.session() as s:
             ui.domain_action(
-                workflow.split_from_theme, s, int(chosen["id"]), actor=data.actor(s),
+                workflow.split_from_theme, s, int(chosen["id"]), actor=signin.actor(s),
                 now=utcnow(), success="Split off: the message has a theme of its own now.",
                 rerun=True,
             )  # fmt: skip

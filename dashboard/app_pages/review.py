@@ -12,7 +12,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from dashboard import data, ui
+from dashboard import data, signin, ui
 from dashboard.review_forms import act, action_bar, reset_action
 from db import workflow
 from db.models import utcnow
@@ -63,9 +63,9 @@ def _card(card, now: datetime, top: float, notes: list) -> None:
 
 
 reset_action()
-me = data.current_user()
+me = signin.current_user()
 now = utcnow()
-last = data.last_review(me)
+last = signin.last_review(me)
 st.title("Morning review")
 left, middle, right = st.columns([2, 2, 3], vertical_alignment="bottom")
 since_mode = left.toggle(
