@@ -30,7 +30,6 @@ _JSON_AT = [i for i, c in enumerate(_COLUMNS) if isinstance(c.type, sa.JSON)]
 _TIME_AT = [i for i, c in enumerate(_COLUMNS) if isinstance(c.type, UTCDateTime)]
 _FLAG_AT = [i for i, c in enumerate(_COLUMNS) if isinstance(c.type, sa.Boolean)]
 _NULLABLE_AT = [i for i, c in enumerate(_COLUMNS) if c.nullable and c.server_default is None]
-_NONE = {None}
 ROWS_MAX = 1000  # rows a statement: longer statements gain nothing and cost parsing
 
 
@@ -64,13 +63,18 @@ def statements(raw: sqlite3.Connection, rows: list[dict[str, Any]]) -> list[tupl
     out = []
     for start in range(0, len(params), per):
         chunk = params[start : start + per]
-        null = [i for i in _NULLABLE_AT if set(map(operator.itemgetter(i), chunk)) == _NONE]
+        null = [i for i in _NULLABLE_AT if _all_none(chunk, i)]
         if null:
             kept = operator.itemgetter(*(i for i in range(len(_COLUMNS)) if i not in null))
             chunk = [kept(row) for row in chunk]
         out.append((_head(tuple(null)) + _values(len(_COLUMNS) - len(null), len(chunk)),
                     tuple(v for row in chunk for v in row)))  # fmt: skip
     return out
+
+
+def _all_none(rows: list[tuple], i: int) -> bool:
+    """Return whether column `i` is None in every row (by identity: no text is hashed)."""
+    return list(map(operator.itemgetter(i), rows)).count(None) == len(rows)
 
 
 @lru_cache(maxsize=64)
