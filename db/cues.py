@@ -97,15 +97,16 @@ CUES: dict[str, tuple[str, ...]] = _build()
 _PREFIXES = frozenset(
     " ".join(p.split()[:k]) for p in CUES for k in range(1, len(p.split())) if " " in p
 )
-# one lookup per word: (kinds of the word as a phrase, or (), whether a longer phrase starts here)
-_STARTS = {w: (CUES.get(w, ()), w in _PREFIXES) for w in (*CUES, *_PREFIXES) if " " not in w}
+# one lookup per window: (its kinds as a phrase, or (), whether a longer phrase starts with it)
+_GRAMS = {g: (CUES.get(g, ()), g in _PREFIXES) for g in (*CUES, *_PREFIXES)}
+_NOTHING: tuple[tuple[str, ...], bool] = ((), False)
 
 
 def find_cues(words: list[str]) -> dict[str, list[str]]:
     """Return kind -> matched phrases (in order, no repeats) for a tokenised text."""
     found: dict[str, list[str]] = {}
-    cues, prefixes, n = CUES, _PREFIXES, len(words)
-    starts = list(map(_STARTS.get, words))  # one C-level pass: most words start no phrase
+    grams, n = _GRAMS, len(words)
+    starts = list(map(grams.get, words))  # one C-level pass: most words start no phrase
     for i in compress(range(n), starts):
         kinds, longer = starts[i]
         gram = words[i]
@@ -119,5 +120,5 @@ def find_cues(words: list[str]) -> dict[str, list[str]]:
                 break
             gram = gram + " " + words[j]
             j += 1
-            kinds, longer = cues.get(gram, ()), gram in prefixes
+            kinds, longer = grams.get(gram, _NOTHING)
     return found
