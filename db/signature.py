@@ -123,14 +123,15 @@ def _rank(word: str, term: str) -> int:
 
 class Folds(dict):
     """The company's own synonyms, word -> concept (settings `theme_synonyms`); hashable, so
-    it can key the memo. Its concepts rank with the built-in ones."""
+    it can key the memo (`key`: the same pairs as a frozenset, hashed without a Python call).
+    Its concepts rank with the built-in ones."""
 
     def __init__(self, pairs=()) -> None:
         super().__init__(pairs)
-        self._hash = hash(frozenset(self.items()))
+        self.key = frozenset(self.items())
 
     def __hash__(self) -> int:  # type: ignore[override]
-        return self._hash
+        return hash(self.key)
 
     @classmethod
     def parse(cls, lines: Sequence[str]) -> Folds:
@@ -161,22 +162,37 @@ def signature(
         for pos, found in enumerate(infos):
             if found is None:
                 infos[pos] = _info(words[pos])
-    seen: dict[str, int] = {}
-    # only the words that are terms, unless the company's synonyms may make one of any word
-    for pos in range(len(words)) if folds else compress(range(len(words)), infos):
-        term, rank, capital = infos[pos] or (None, 9, None)
-        if folds:
-            word = words[pos]
-            if word in folds or term in folds:
-                term, rank = folds.get(word) or folds[term], 1
-        if term and term not in seen and term not in ignore:
-            if rank == 3 and capital and capital in text and _is_name(text, capital):
-                rank = 2
-            seen[term] = rank * 1000 + pos
+    if folds:
+        seen = _folded_terms(text, words, infos, ignore, folds)
+    else:
+        seen = {}
+        for pos in compress(range(len(words)), infos):  # only the words that are terms
+            term, rank, capital = infos[pos]
+            if term not in seen and term not in ignore:
+                if rank == 3 and capital and capital in text and _is_name(text, capital):
+                    rank = 2
+                seen[term] = rank * 1000 + pos
     terms = sorted(seen, key=seen.__getitem__)[:MAX_TERMS]
     if named is not None:
         named.update(t for t in terms if seen[t] // 1000 in (0, 2))
     return terms
+
+
+def _folded_terms(
+    text: str, words: list[str], infos: list, ignore: frozenset[str], folds: Folds
+) -> dict[str, int]:
+    """Return term -> rank * 1000 + position as `signature` does, with the company's synonyms
+    (which may make a term of any word, even a stop word)."""
+    seen: dict[str, int] = {}
+    for pos, word in enumerate(words):
+        term, rank, capital = infos[pos] or (None, 9, None)
+        if word in folds or term in folds:
+            term, rank = folds.get(word) or folds[term], 1
+        if term and term not in seen and term not in ignore:
+            if rank == 3 and capital and capital in text and _is_name(text, capital):
+                rank = 2
+            seen[term] = rank * 1000 + pos
+    return seen
 
 
 _KEYED = Memo(10_000)  # as `scoring.text_facts`'s memo: a generation outlasts an import batch
@@ -189,12 +205,12 @@ def keyed_signature(
 
     Pure in `text` and `ignore` (`words` must be `tokens(text)`); callers must not mutate.
     """
-    found = _KEYED.get((text, ignore, folds))
+    found = _KEYED.get((text, ignore, folds.key))
     if found is None:
         named: set[str] = set()
         terms = signature(text, ignore=ignore, named=named, words=words, folds=folds)
         found = (terms, [t for t in terms if t in named], candidate_keys(terms))
-        _KEYED.put((text, ignore, folds), found)
+        _KEYED.put((text, ignore, folds.key), found)
     return found
 
 
