@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 THREAD = "thread:"  # pseudo-key: messages of one conversation share it
@@ -138,7 +139,7 @@ def group_key(key_lists: list[list[str]], existing: dict, best_of) -> str | None
     """Return the key a group grows under: a known theme's problem key (the biggest), else its
     best new key, else the theme of the conversation its replies belong to. A thread never
     outranks problem words, so one reply cannot pull a whole group into its thread's theme."""
-    keys = [k for ks in key_lists for k in ks]
+    keys = dict.fromkeys(chain.from_iterable(key_lists))  # each key once, first seen first
     pairs = [k for k in keys if not k.startswith(THREAD)]
     known = [k for k in pairs if k in existing]
     if known:
