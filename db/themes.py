@@ -79,7 +79,8 @@ def assign(
         terms, names, keys = keyed_signature(text, ignore=ignore, words=said, folds=folds)
         named.update(names)
         if len(names) > 1:  # two names ("kings cross") say where, not what: never a key
-            keys = [k for k in keys if not _both(k, names)]
+            where = _name_pairs(names)
+            keys = [k for k in keys if k not in where]
         if row.get("thread_key"):
             keys = [*keys, THREAD + row["thread_key"]]  # replies in a thread join its theme
         if keys:
@@ -98,9 +99,9 @@ def assign(
     _apply(conn, growth, existing, now=now, ignore=ignore, folds=folds)
 
 
-def _both(key: str, names: list[str]) -> bool:
-    a, _, b = key.partition("+")
-    return a in names and b in names
+def _name_pairs(names: list[str]) -> set[str]:
+    """Return the keys made of two of `names` (terms hold no "+")."""
+    return {a + "+" + b for a in names for b in names if a < b}
 
 
 def _threads(conn, thread_keys: list[str]) -> dict[str, tuple[int, int]]:
