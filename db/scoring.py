@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from db.cues import find_cues
@@ -59,9 +58,11 @@ _DANGER_KINDS = frozenset({"safety", "privacy", "legal"})
 _EVIDENCE_ORDER = ("problem", "money", "safety", "privacy", "legal", "refund", "leave")
 
 
-@dataclass(frozen=True)
-class Notability:
-    """The score of one message, its reasons (strongest first), tone and complaint strength."""
+class Notability(NamedTuple):
+    """The score of one message, its reasons (strongest first), tone and complaint strength.
+
+    Immutable like a frozen dataclass, and built several times faster: one is made a message.
+    """
 
     score: float
     reasons: list[str]

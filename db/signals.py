@@ -147,8 +147,9 @@ def escalation(
 ) -> list[tuple[float, str]]:
     """Return the escalation and customer-value factors: CEO, VIP, tenure, repeat contact."""
     out: list[tuple[float, str]] = []
-    recipients = {str(r).lower() for r in msg.get("recipients") or ()}
-    if recipients & ctx.ceo_addresses:
+    if ctx.ceo_addresses and not ctx.ceo_addresses.isdisjoint(
+        str(r).lower() for r in msg.get("recipients") or ()
+    ):
         out.append((CEO_WEIGHT, "addressed to the CEO"))
     sender = (msg.get("sender") or "").lower()
     tier = int((contact or {}).get("vip_tier") or 0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, date, datetime
 
 import pytest
@@ -243,7 +242,7 @@ def test_noise_beats_complaint_words():
 
 def test_notability_is_frozen_and_reasons_are_strongest_first():
     n = score(tweet("My charger caught fire, I want a refund", followers=2_000))
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):  # immutable
         n.score = 1.0  # type: ignore[misc]
     assert n.reasons[0].startswith("safety")
 
