@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from db import rollup, themes
 from db.among import among
 from db.models import Contact, Message, Theme
-from db.scoring import score_message, text_facts
+from db.scoring import message_text, score_message, text_facts
 from db.settings import all_settings
 from db.signals import Context
 from db.signature import Folds, keyed_signature
@@ -59,10 +59,6 @@ def theme_context(conn: Connection) -> ThemeContext | None:
     return _vocabulary(all_settings(conn))
 
 
-def _text(row: dict[str, Any]) -> str:
-    return f"{row.get('subject') or ''}\n{row.get('body') or ''}"
-
-
 def prepare(row: dict[str, Any], context: ThemeContext | None) -> None:
     """Analyse a new row's text ahead of its batch: tokens, cues, tone and theme keys.
 
@@ -71,7 +67,7 @@ def prepare(row: dict[str, Any], context: ThemeContext | None) -> None:
     """
     if context is None:
         return
-    text = _text(row)
+    text = message_text(row)
     facts = text_facts(text)
     if facts.noise is None and not row.get("is_retweet"):
         ignore, folds = context
@@ -88,7 +84,7 @@ def score_rows(
     contacts = _contacts(conn, (r.get("contact_id") for r in rows))
     said: dict[int, list[str]] = {}
     for row in rows:
-        facts = text_facts(_text(row))
+        facts = text_facts(message_text(row))
         said[id(row)] = facts.words
         n = score_message(row, ctx=ctx, contact=contacts.get(row.get("contact_id")), facts=facts)
         row["sentiment"], row["complaint"], row["score"] = n.sentiment, n.complaint, n.score

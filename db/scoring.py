@@ -146,6 +146,11 @@ class TextFacts(NamedTuple):
 _FACTS = Memo(10_000)
 
 
+def message_text(msg: Mapping[str, Any]) -> str:
+    """Return the text a message is analysed by: its subject and body (the memos' key)."""
+    return f"{msg.get('subject') or ''}\n{msg.get('body') or ''}"
+
+
 def text_facts(text: str) -> TextFacts:
     """Return the text-only facts of `text`, memoised (pure in the text; callers never mutate)."""
     found = _FACTS.get(text)
@@ -184,7 +189,7 @@ def score_message(
 ) -> Notability:
     """Score one message row; pure. `facts`: its `text_facts`, if the caller has them."""
     if facts is None:
-        facts = text_facts(f"{msg.get('subject') or ''}\n{msg.get('body') or ''}")
+        facts = text_facts(message_text(msg))
     cues, tone, complaint = facts.cues, facts.tone, facts.complaint
     noise = sender_noise(msg, ctx=ctx) or facts.noise
     if noise:

@@ -162,37 +162,20 @@ def signature(
         for pos, found in enumerate(infos):
             if found is None:
                 infos[pos] = _info(words[pos])
-    if folds:
-        seen = _folded_terms(text, words, infos, ignore, folds)
-    else:
-        seen = {}
-        for pos in compress(range(len(words)), infos):  # only the words that are terms
-            term, rank, capital = infos[pos]
-            if term not in seen and term not in ignore:
-                if rank == 3 and capital and capital in text and _is_name(text, capital):
-                    rank = 2
-                seen[term] = rank * 1000 + pos
-    terms = sorted(seen, key=seen.__getitem__)[:MAX_TERMS]
-    if named is not None:
-        named.update(t for t in terms if seen[t] // 1000 in (0, 2))
-    return terms
-
-
-def _folded_terms(
-    text: str, words: list[str], infos: list, ignore: frozenset[str], folds: Folds
-) -> dict[str, int]:
-    """Return term -> rank * 1000 + position as `signature` does, with the company's synonyms
-    (which may make a term of any word, even a stop word)."""
     seen: dict[str, int] = {}
-    for pos, word in enumerate(words):
+    # only the words that are terms, unless the company's synonyms may make one of any word
+    for pos in range(len(words)) if folds else compress(range(len(words)), infos):
         term, rank, capital = infos[pos] or (None, 9, None)
-        if word in folds or term in folds:
-            term, rank = folds.get(word) or folds[term], 1
+        if folds and (words[pos] in folds or term in folds):
+            term, rank = folds.get(words[pos]) or folds[term], 1
         if term and term not in seen and term not in ignore:
             if rank == 3 and capital and capital in text and _is_name(text, capital):
                 rank = 2
             seen[term] = rank * 1000 + pos
-    return seen
+    terms = sorted(seen, key=seen.__getitem__)[:MAX_TERMS]
+    if named is not None:
+        named.update(t for t in terms if seen[t] // 1000 in (0, 2))
+    return terms
 
 
 _KEYED = Memo(10_000)  # as `scoring.text_facts`'s memo: a generation outlasts an import batch

@@ -22,6 +22,7 @@ from db import rollup
 from db.among import among
 from db.grouping import THREAD, associated, components
 from db.models import Message, Theme
+from db.scoring import message_text
 from db.signature import (
     MAX_TERMS,
     NO_FOLDS,
@@ -74,12 +75,12 @@ def assign(
     for row in rows:
         if row.get("is_noise"):
             continue
-        text = f"{row.get('subject') or ''}\n{row.get('body') or ''}"
+        text = message_text(row)
         said = words.get(id(row)) if words else None
         terms, names, keys = keyed_signature(text, ignore=ignore, words=said, folds=folds)
         named.update(names)
         if len(names) > 1:  # two names ("kings cross") say where, not what: never a key
-            where = _name_pairs(names)
+            where = set(candidate_keys(names))
             keys = [k for k in keys if k not in where]
         if row.get("thread_key"):
             keys = [*keys, THREAD + row["thread_key"]]  # replies in a thread join its theme
@@ -97,11 +98,6 @@ def assign(
     strong = associated(len(keyed), support, freq, named)
     growth = components(keyed, support, existing, strong, freq)
     _apply(conn, growth, existing, now=now, ignore=ignore, folds=folds)
-
-
-def _name_pairs(names: list[str]) -> set[str]:
-    """Return the keys made of two of `names` (terms hold no "+")."""
-    return {a + "+" + b for a in names for b in names if a < b}
 
 
 def _threads(conn, thread_keys: list[str]) -> dict[str, tuple[int, int]]:
