@@ -43,6 +43,10 @@ def safe_url(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    from db.clock import sqlite_day
+
+    # the company's day of a stored timestamp (`db.clock`): SQLite has no time zones
+    dbapi_conn.create_function("fl_day", 2, sqlite_day, deterministic=True)
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")

@@ -1,12 +1,12 @@
 """The forward rollup behind Insights' forward metrics, kept in step with forwards.
 
-`ForwardDay` (see `db.models`) counts forwards per (day, recipient): on the day a forward is due
-(`respond_by`) — `due`, `due_open` (not acknowledged) and `due_late` (acknowledged after it was
-due); on the day it is acknowledged — `acked`, `acked_late` and its whole seconds to
-acknowledge, appended to `ack_seconds` as 8 hex digits each (`encode`, `decode`), so
-percentiles stay exact and a 90-day read is one array conversion, not 60,000 float parses.
-Keyed by recipient, not team: a person who changes team takes their forwards along, as the live
-queries (which join the recipient's current team) do.
+`ForwardDay` (see `db.models`) counts forwards per (day, recipient), in the company's days: on
+the day a forward is due (`respond_by`) — `due`, `due_open` (not acknowledged) and `due_late`
+(acknowledged after it was due); on the day it is acknowledged — `acked`, `acked_late` and its
+whole seconds to acknowledge, appended to `ack_seconds` as 8 hex digits each (`encode`,
+`decode`), so percentiles stay exact and a 90-day read is one array conversion, not 60,000
+float parses. Keyed by recipient, not team: a person who changes team takes their forwards
+along, as the live queries (which join the recipient's current team) do.
 
 `ForwardMsg` lists each forwarded message once with its received day and channel and whether
 it is on an item, for the funnel's "forwarded" stage: `follow_new` adds a forward's message,
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 import numpy as np
@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from db.clock import company_zone
 from db.models import Forward, ForwardDay, ForwardMsg, Message
 from db.rollup import add_to, day_of, day_sql
 
@@ -58,21 +59,23 @@ def decode(text: str) -> np.ndarray:
     return np.frombuffer(bytes.fromhex(text), dtype=">u4").astype(np.float64)
 
 
-def counts(row: Iterable[Any], *, acked: bool = True) -> Counter:
+def counts(row: Iterable[Any], zone: tzinfo, *, acked: bool = True) -> Counter:
     """Return one forward's {(day, recipient, column): n}; `acked=False` as if unacknowledged."""
     _id, to, _created, due, ack = row
     ack = ack if acked else None
     out: Counter = Counter()
     if due is not None:
-        out[(day_of(due), to, "due")] += 1
+        due_day = day_of(due, zone)
+        out[(due_day, to, "due")] += 1
         if ack is None:
-            out[(day_of(due), to, "due_open")] += 1
+            out[(due_day, to, "due_open")] += 1
         elif ack > due:
-            out[(day_of(due), to, "due_late")] += 1
+            out[(due_day, to, "due_late")] += 1
     if ack is not None:
-        out[(day_of(ack), to, "acked")] += 1
+        ack_day = day_of(ack, zone)
+        out[(ack_day, to, "acked")] += 1
         if due is not None and ack > due:
-            out[(day_of(ack), to, "acked_late")] += 1
+            out[(ack_day, to, "acked_late")] += 1
     return out
 
 
@@ -102,13 +105,14 @@ def follow_new(conn: Connection, forward_id: int) -> None:
     if found is None:
         return
     row, message_id = found[:-1], found[-1]
-    values = {(day_of(row[4]), row[1]): [seconds(row[2], row[4])]} if row[4] else {}
-    _write(conn, counts(row), values)
+    zone = company_zone(conn)
+    values = {(day_of(row[4], zone), row[1]): [seconds(row[2], row[4])]} if row[4] else {}
+    _write(conn, counts(row, zone), values)
     if message_id is not None:
-        _add_message(conn, message_id)
+        _add_message(conn, message_id, zone)
 
 
-def _add_message(conn: Connection, message_id: int) -> None:
+def _add_message(conn: Connection, message_id: int, zone: tzinfo) -> None:
     """List a forwarded message (once), linked or not as it is now."""
     row = conn.execute(
         sa.select(MSG.received_at, MSG.channel, MSG.item_id).where(MSG.id == message_id)
@@ -116,7 +120,7 @@ def _add_message(conn: Connection, message_id: int) -> None:
     if row is None:
         return
     dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
-    values = {"message_id": message_id, "day": day_of(row[0]), "channel": row[1]}
+    values = {"message_id": message_id, "day": day_of(row[0], zone), "channel": row[1]}
     stmt = dialect.insert(MSGS).values(**values, linked=row[2] is not None)
     conn.execute(stmt.on_conflict_do_nothing(index_elements=["message_id"]))
 
@@ -135,9 +139,10 @@ def follow_ack(conn: Connection, forward_id: int) -> None:
     row = _row(conn, forward_id)
     if row is None or row[4] is None:
         return
-    deltas = counts(row)
-    deltas.subtract(counts(row, acked=False))
-    _write(conn, deltas, {(day_of(row[4]), row[1]): [seconds(row[2], row[4])]})
+    zone = company_zone(conn)
+    deltas = counts(row, zone)
+    deltas.subtract(counts(row, zone, acked=False))
+    _write(conn, deltas, {(day_of(row[4], zone), row[1]): [seconds(row[2], row[4])]})
 
 
 def rebuild(conn: Connection) -> int:
@@ -145,15 +150,15 @@ def rebuild(conn: Connection) -> int:
     conn.execute(sa.delete(TABLE))
     deltas: Counter = Counter()
     values: dict[tuple, list[int]] = {}
-    n = 0
+    n, zone = 0, company_zone(conn)
     for row in conn.execute(sa.select(*COLUMNS)):
         n += 1
-        deltas.update(counts(row))
+        deltas.update(counts(row, zone))
         if row[4] is not None:
-            values.setdefault((day_of(row[4]), row[1]), []).append(seconds(row[2], row[4]))
+            values.setdefault((day_of(row[4], zone), row[1]), []).append(seconds(row[2], row[4]))
     _write(conn, deltas, values)
     conn.execute(sa.delete(MSGS))
-    day = day_sql(MSG.received_at, conn.dialect.name)
+    day = day_sql(MSG.received_at, conn.dialect.name, zone)
     forwarded = sa.select(FWD.message_id).where(FWD.message_id.is_not(None))
     listed = sa.select(MSG.id, day, MSG.channel, MSG.item_id.is_not(None)).where(
         MSG.id.in_(forwarded)
@@ -165,7 +170,7 @@ def rebuild(conn: Connection) -> int:
 def messages(conn: Connection) -> dict[int, tuple]:
     """Return the forwarded messages listed: {message id: (day, channel, linked)}."""
     rows = conn.execute(sa.select(MSGS))
-    return {r.message_id: (day_of(r.day), r.channel, bool(r.linked)) for r in rows}
+    return {r.message_id: (day_of(r.day, UTC), r.channel, bool(r.linked)) for r in rows}
 
 
 def snapshot(conn: Connection) -> dict[tuple, tuple]:
@@ -175,5 +180,5 @@ def snapshot(conn: Connection) -> dict[tuple, tuple]:
         vals = tuple(sorted(int(v) for v in decode(r.ack_seconds)))
         cnt = tuple(getattr(r, k) for k in COUNTS)
         if any(cnt) or vals:
-            out[(day_of(r.day), r.recipient_id)] = (*cnt, vals)
+            out[(day_of(r.day, UTC), r.recipient_id)] = (*cnt, vals)
     return out

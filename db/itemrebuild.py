@@ -10,13 +10,14 @@ random workflow sequences.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from db import fwdrollup
+from db.clock import company_zone
 from db.itemrollup import DAY, FACT, LINK, OPENING, increment, make_fact
 from db.models import Event, Item, Message
 from db.rollup import day_of, day_sql
@@ -26,12 +27,13 @@ def rebuild(conn: Connection) -> int:
     """Recompute all three tables (and the forward rollup); return the item count."""
     for table in (LINK, DAY, FACT):
         conn.execute(sa.delete(table))
-    facts = _all_facts(conn)
+    zone = company_zone(conn)
+    facts = _all_facts(conn, zone)
     for chunk in range(0, len(facts), 20_000):
         conn.execute(sa.insert(FACT), facts[chunk : chunk + 20_000])
     d = conn.dialect.name
     e, f = Event.__table__.c, FACT.c
-    day = day_sql(e.at, d)
+    day = day_sql(e.at, d, zone)
     moves: Counter = Counter()
     for col, sign in ((e.to_state, 1), (e.from_state, -1)):
         stmt = (
@@ -41,7 +43,7 @@ def rebuild(conn: Connection) -> int:
             .group_by(day, f.team, f.channels, col)
         )
         for k, team, mask, state, n in conn.execute(stmt):
-            moves[(day_of(k), team, mask, state)] += sign * n
+            moves[(day_of(k, zone), team, mask, state)] += sign * n
     opening: Counter = Counter()  # the items in each state now, less what the moves explain
     for fact in facts:
         opening[(fact["team"], fact["channels"], fact["status"])] += 1
@@ -51,7 +53,7 @@ def rebuild(conn: Connection) -> int:
         moves[(OPENING, team, mask, state)] += n
     increment(conn, DAY, "items", moves)
     m = Message.__table__.c
-    mday = day_sql(m.received_at, d)
+    mday = day_sql(m.received_at, d, zone)
     linked = (
         sa.select(mday, m.channel, f.team, f.status, sa.func.count())
         .join(FACT, f.item_id == m.item_id)
@@ -64,9 +66,9 @@ def rebuild(conn: Connection) -> int:
     return len(facts)
 
 
-def _all_facts(conn: Connection) -> list[dict[str, Any]]:
+def _all_facts(conn: Connection, zone: tzinfo) -> list[dict[str, Any]]:
     m, e, i = Message.__table__.c, Event.__table__.c, Item.__table__.c
-    day = day_sql(m.received_at, conn.dialect.name)
+    day = day_sql(m.received_at, conn.dialect.name, zone)
     links: dict[int, list] = {}
     firsts: dict[int, datetime] = {}
     stmt = (
@@ -75,7 +77,7 @@ def _all_facts(conn: Connection) -> list[dict[str, Any]]:
         .group_by(m.item_id, day, m.channel)
     )
     for item_id, d, ch, n, first in conn.execute(stmt):
-        links.setdefault(item_id, []).append([day_of(d).isoformat(), ch, n])
+        links.setdefault(item_id, []).append([day_of(d, zone).isoformat(), ch, n])
         firsts[item_id] = min(first, firsts.get(item_id, first))
     ships = dict(
         conn.execute(
@@ -92,6 +94,7 @@ def _all_facts(conn: Connection) -> list[dict[str, Any]]:
             links=links.get(row[0], []),
             first_msg=firsts.get(row[0]),
             shipped_at=ships.get(row[0]),
+            zone=zone,
         )
         for row in items
     ]

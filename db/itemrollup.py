@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from db.clock import company_zone
 from db.models import Event, Item, ItemDay, ItemFact, LinkDay, Message
 from db.rollup import add_to, day_of, day_sql
 
@@ -44,20 +45,20 @@ def increment(conn: Connection, table: sa.Table, count: str, deltas: dict[tuple,
     add_to(conn, table, keys, [count], values)
 
 
-def _moves(rows: Iterable[tuple], team: str, channels: int, sign: int = 1) -> Counter:
+def _moves(rows: Iterable[tuple], zone: tzinfo, team: str, channels: int, sign: int = 1) -> Counter:
     """Return ItemDay deltas of state events (at, from_state, to_state) under one key."""
     out: Counter = Counter()
     for at, src, dst in rows:
-        day = day_of(at)
+        day = day_of(at, zone)
         out[(day, team, channels, dst)] += sign
         if src:
             out[(day, team, channels, src)] -= sign
     return out
 
 
-def _ledger(rows: list[tuple], status: str, team: str, channels: int) -> Counter:
+def _ledger(rows: list[tuple], zone: tzinfo, status: str, team: str, channels: int) -> Counter:
     """Return one item's ItemDay rows: its moves, and on OPENING what they leave unexplained."""
-    out = _moves(rows, team, channels)
+    out = _moves(rows, zone, team, channels)
     opening = Counter({status: 1})
     for _, src, dst in rows:
         opening[dst] -= 1
@@ -72,7 +73,7 @@ def _links(links: list, team: str, status: str, sign: int) -> Counter:
     return Counter({(date.fromisoformat(d), ch, team, status): sign * n for d, ch, n in links})
 
 
-def fact_of(conn: Connection, item_id: int) -> dict[str, Any] | None:
+def fact_of(conn: Connection, item_id: int, zone: tzinfo) -> dict[str, Any] | None:
     """Return the ItemFact values of one item as it is now, or None if there is no such item."""
     i = Item.__table__.c
     item = conn.execute(
@@ -81,7 +82,7 @@ def fact_of(conn: Connection, item_id: int) -> dict[str, Any] | None:
     if item is None:
         return None
     m = Message.__table__.c
-    day = day_sql(m.received_at, conn.dialect.name)
+    day = day_sql(m.received_at, conn.dialect.name, zone)
     rows = conn.execute(
         sa.select(day, m.channel, sa.func.count(), sa.func.min(m.received_at))
         .where(m.item_id == item_id)
@@ -93,12 +94,16 @@ def fact_of(conn: Connection, item_id: int) -> dict[str, Any] | None:
             e.entity == "item", e.entity_id == item_id, e.to_state == "shipped"
         )
     ).scalar()
-    links = [[day_of(d).isoformat(), ch, n] for d, ch, n, _ in rows]
+    links = [[day_of(d, zone).isoformat(), ch, n] for d, ch, n, _ in rows]
     first_msg = min((at for *_, at in rows), default=None)
-    return make_fact(item_id, *item, links=links, first_msg=first_msg, shipped_at=shipped)
+    return make_fact(
+        item_id, *item, links=links, first_msg=first_msg, shipped_at=shipped, zone=zone
+    )
 
 
-def make_fact(item_id, team, status, first_signal, created, *, links, first_msg, shipped_at):
+def make_fact(
+    item_id, team, status, first_signal, created, *, links, first_msg, shipped_at, zone: tzinfo
+):
     """Return ItemFact values from an item's fields, linked messages and last ship."""
     first = first_signal or first_msg or created
     lead = None if shipped_at is None else max((shipped_at - first).total_seconds(), 0) / 86400
@@ -112,7 +117,7 @@ def make_fact(item_id, team, status, first_signal, created, *, links, first_msg,
         "status": status,
         "first_at": first,
         "shipped_at": shipped_at,
-        "ship_day": None if shipped_at is None else day_of(shipped_at),
+        "ship_day": None if shipped_at is None else day_of(shipped_at, zone),
         "lead_days": lead,
         "links": sorted(links),
     }
@@ -125,7 +130,8 @@ def follow(conn: Connection, item_id: int, event: Event | None = None) -> None:
     # then reads what this one committed, so no delta is applied twice
     mine = sa.select(FACT).where(f.item_id == item_id).with_for_update()
     old = conn.execute(mine).mappings().first()
-    new = fact_of(conn, item_id)
+    zone = company_zone(conn)
+    new = fact_of(conn, item_id, zone)
     if new is None:
         return
     e = Event.__table__.c
@@ -133,11 +139,11 @@ def follow(conn: Connection, item_id: int, event: Event | None = None) -> None:
         e.entity == "item", e.entity_id == item_id, e.to_state.is_not(None)
     )
     events = conn.execute(states).all()
-    days = _ledger([r[1:] for r in events], new["status"], new["team"], new["channels"])
+    days = _ledger([r[1:] for r in events], zone, new["status"], new["team"], new["channels"])
     links = _links(new["links"], new["team"], new["status"], 1)
     if old is not None:  # take back what the item counted before this event
         before = [r[1:] for r in events if event is None or r[0] != event.id]
-        days.subtract(_ledger(before, old["status"], old["team"], old["channels"]))
+        days.subtract(_ledger(before, zone, old["status"], old["team"], old["channels"]))
         links.update(_links(old["links"], old["team"], old["status"], -1))
     increment(conn, DAY, "items", days)
     increment(conn, LINK, "messages", links)

@@ -1,22 +1,24 @@
 """The daily message rollup behind Insights: messages, complaints and notable ones per day.
 
-Owns `MessageDay` rows keyed by (UTC day, channel, theme id — 0 for none). The ingest batch adds
-its inserted rows with `add_rows` (grouped in Python, then one dialect-aware upsert that
-increments); `move_theme` follows a message split off its theme; `rebuild` recomputes the whole
-table from `message` with one INSERT … SELECT (after a rescore, or a bulk load that bypassed
-ingest). The thresholds are those of `db.metrics`: complaint ≥ 0.5, notable score ≥ 5, not noise.
+Owns `MessageDay` rows keyed by (day, channel, theme id — 0 for none), the day being the
+company's (`db.clock`). The ingest batch adds its inserted rows with `add_rows` (grouped in
+Python, then one dialect-aware upsert that increments); `move_theme` follows a message split
+off its theme; `rebuild` recomputes the whole table from `message` with one INSERT … SELECT
+(after a rescore, a change of time zone, or a bulk load that bypassed ingest). The thresholds
+are those of `db.metrics`: complaint ≥ 0.5, notable score ≥ 5, not noise.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from db.clock import company_zone, is_utc, local_day, zone_key
 from db.models import Message, MessageDay
 
 COMPLAINT_THRESHOLD = 0.5
@@ -26,26 +28,31 @@ _MSG = Message.__table__
 _COUNTS = ("messages", "complaints", "notable")
 
 
-def day_of(value: datetime | date | str) -> date:
-    """Return the UTC day of a timestamp (SQLite hands back text for computed columns)."""
-    if isinstance(value, str):  # SQLite text 'YYYY-MM-DD HH:MM:SS' (UTC)
-        return date.fromisoformat(value[:10])
+def day_of(value: datetime | date | str, zone: tzinfo) -> date:
+    """Return the company's day of a timestamp, or a day as read back from a day column
+    (SQLite hands back text: 'YYYY-MM-DD' for a day, naive UTC 'YYYY-MM-DD HH:MM:SS' else)."""
+    if isinstance(value, str):
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        value = datetime.fromisoformat(value).replace(tzinfo=UTC)
     if isinstance(value, datetime):
-        return (value.astimezone(UTC) if value.tzinfo else value).date()
+        return local_day(value if value.tzinfo else value.replace(tzinfo=UTC), zone)
     return value
 
 
-def day_sql(col: Any, dialect: str) -> Any:
-    """Return an SQL expression for the UTC day of a timestamp column ('YYYY-MM-DD' text on
-    SQLite, a date on PostgreSQL)."""
+def day_sql(col: Any, dialect: str, zone: tzinfo) -> Any:
+    """Return an SQL expression for the company's day of a timestamp column ('YYYY-MM-DD' text
+    on SQLite, a date on PostgreSQL)."""
     if dialect == "postgresql":  # a cast is several times cheaper per row than to_char
-        return sa.cast(sa.func.timezone("UTC", col), sa.Date)
-    return sa.func.substr(col, 1, 10)  # SQLite stores 'YYYY-MM-DD HH:MM:SS' UTC text
+        return sa.cast(sa.func.timezone(zone_key(zone), col), sa.Date)
+    if is_utc(zone):
+        return sa.func.substr(col, 1, 10)  # SQLite stores 'YYYY-MM-DD HH:MM:SS' UTC text
+    return sa.func.fl_day(col, zone_key(zone))  # db.engine registers it (db.clock.sqlite_day)
 
 
-def key_of(row: Mapping[str, Any]) -> tuple[date, str, int]:
+def key_of(row: Mapping[str, Any], zone: tzinfo) -> tuple[date, str, int]:
     """Return the rollup key (day, channel, theme id or 0) of a message row."""
-    return day_of(row["received_at"]), row["channel"], row.get("theme_id") or 0
+    return day_of(row["received_at"], zone), row["channel"], row.get("theme_id") or 0
 
 
 def counts_of(row: Mapping[str, Any]) -> tuple[int, int, int]:
@@ -55,11 +62,13 @@ def counts_of(row: Mapping[str, Any]) -> tuple[int, int, int]:
     return 1, int(complaint), int(notable)
 
 
-def group(rows: Iterable[Mapping[str, Any]], *, sign: int = 1) -> dict[tuple, list[int]]:
+def group(
+    rows: Iterable[Mapping[str, Any]], zone: tzinfo, *, sign: int = 1
+) -> dict[tuple, list[int]]:
     """Return the summed counts of message rows per rollup key."""
     out: dict[tuple, list[int]] = {}
     for row in rows:
-        acc = out.setdefault(key_of(row), [0, 0, 0])
+        acc = out.setdefault(key_of(row, zone), [0, 0, 0])
         for i, n in enumerate(counts_of(row)):
             acc[i] += sign * n
     return out
@@ -69,7 +78,7 @@ def add_rows(conn: Connection, rows: Iterable[Mapping[str, Any]], *, sign: int =
     """Add (or with sign=-1 remove) inserted message rows to the rollup, in one upsert."""
     values = [
         {"day": d, "channel": ch, "theme_id": t, **dict(zip(_COUNTS, n, strict=True))}
-        for (d, ch, t), n in sorted(group(rows, sign=sign).items())
+        for (d, ch, t), n in sorted(group(rows, company_zone(conn), sign=sign).items())
     ]
     add_to(conn, _DAY, ["day", "channel", "theme_id"], _COUNTS, values)
     if sign < 0 and values:  # a day row left counting nothing goes, as `rebuild` makes none
@@ -97,8 +106,8 @@ def move_theme(conn: Connection, row: Mapping[str, Any], new_theme_id: int | Non
 
 
 def day_expr(conn: Connection) -> Any:
-    """Return the SQL expression for a message's UTC day, typed as a date."""
-    return day_sql(_MSG.c.received_at, conn.dialect.name)
+    """Return the SQL expression for a message's day in the company's time zone."""
+    return day_sql(_MSG.c.received_at, conn.dialect.name, company_zone(conn))
 
 
 def rebuild(conn: Connection) -> int:

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
+from db import itemrebuild, rollup
+from db.clock import DEFAULT_ZONE, ZONE_SETTING, zone_named
 from db.errors import InvalidInput, PermissionDenied
 from db.models import Event, Role, Setting
 
@@ -27,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "sla_ack_business_days": 1,
     "public_base_url": "",
     "theme_synonyms": [],
+    ZONE_SETTING: DEFAULT_ZONE,
 }
 
 _LIST_KEYS = {"own_handles", "own_domains", "ceo_addresses", "vip_emails", "vip_handles"}
@@ -51,6 +54,8 @@ def _normalise(key: str, value: Any) -> Any:
         if not 0 < days <= 30:
             raise InvalidInput("The acknowledge SLA must be between 1 and 30 business days.")
         return days
+    if key == ZONE_SETTING:
+        return zone_named(str(value or "").strip() or DEFAULT_ZONE).key
     return str(value).strip()
 
 
@@ -99,6 +104,9 @@ def put_setting(session: Session, key: str, value: Any, *, actor: Any, now: date
     else:
         row.value, row.updated_at = clean, now
     session.add(row)
+    if key == ZONE_SETTING and clean != old:
+        session.flush()  # the rebuild reads the new zone
+        _rekey_days(session)
     session.add(
         Event(
             at=now,
@@ -111,3 +119,10 @@ def put_setting(session: Session, key: str, value: Any, *, actor: Any, now: date
     )
     session.commit()
     return clean
+
+
+def _rekey_days(session: Session) -> None:
+    """Count Insights' daily rollups again by the company's new days (same transaction)."""
+    conn = session.connection()
+    rollup.rebuild(conn)
+    itemrebuild.rebuild(conn)

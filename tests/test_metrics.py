@@ -132,7 +132,9 @@ def test_percentile_interpolates_between_ranks():
 
 def test_period_previous_is_the_week_before():
     assert WEEK.start == at(14, 0) and WEEK.end == datetime(2026, 11, 21, tzinfo=UTC)
-    assert WEEK.previous() == Period(at(7, 0), at(14, 0))
+    before = WEEK.previous()
+    assert before == Period(date(2026, 11, 7), date(2026, 11, 14))
+    assert (before.start, before.end) == (at(7, 0), at(14, 0))
 
 
 def test_reopened_item_lead_time_counts_its_last_ship(session, data):

@@ -1,15 +1,16 @@
 """The vocabulary every Insights metric shares: periods, scopes, KPIs and dialect helpers.
 
-`Period` is a half-open range of whole UTC days; `Scope` the optional filters (team, channel,
-theme); `Kpi` one headline number with its previous-period value and sparkline. `day_key` and
-`hours_between` hide the SQLite / PostgreSQL differences; `percentile` interpolates like numpy's
-default. "Unowned" means no owner has accepted the item yet (state `new`).
+`Period` is a half-open range of the company's whole days (`db.clock`); `Scope` the optional
+filters (team, channel, theme); `Kpi` one headline number with its previous-period value and
+sparkline. `day_key` and `hours_between` hide the SQLite / PostgreSQL differences;
+`percentile` interpolates like numpy's default. "Unowned" means no owner has accepted the item
+yet (state `new`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from db.clock import day_start
 from db.models import Forward, Item, Message, User
 from db.rollup import day_sql as day_key  # noqa: F401  (the metrics' name for it)
 
@@ -29,34 +31,49 @@ CHANNELS = ("email", "tweet")
 
 @dataclass(frozen=True)
 class Period:
-    """A half-open time range [start, end) in UTC, bucketed by day."""
+    """Whole days of the company, `first` up to `stop` (excluded), in its time zone.
 
-    start: datetime
-    end: datetime
+    `start` and `end` are the UTC moments those days span, for filters on stored timestamps;
+    day columns (the rollups, keyed by the company's days) compare with `first` and `stop`.
+    """
+
+    first: date
+    stop: date
+    zone: tzinfo = UTC
 
     @classmethod
-    def days_back(cls, days: int, *, today: date) -> Period:
+    def days_back(cls, days: int, *, today: date, zone: tzinfo = UTC) -> Period:
         """Return the last `days` whole days ending with `today`."""
-        return cls.between(today - timedelta(days=days - 1), today)
+        return cls.between(today - timedelta(days=days - 1), today, zone)
 
     @classmethod
-    def between(cls, first: date, last: date) -> Period:
+    def between(cls, first: date, last: date, zone: tzinfo = UTC) -> Period:
         """Return the days from `first` to `last`, both included."""
-        start = datetime.combine(first, time(), tzinfo=UTC)
-        return cls(start, datetime.combine(last + timedelta(days=1), time(), tzinfo=UTC))
+        return cls(first, last + timedelta(days=1), zone)
+
+    @property
+    def start(self) -> datetime:
+        return day_start(self.first, self.zone)
+
+    @property
+    def end(self) -> datetime:
+        return day_start(self.stop, self.zone)
 
     def previous(self) -> Period:
-        """Return the period of the same length just before this one."""
-        return Period(self.start - (self.end - self.start), self.start)
+        """Return the period of the same number of days just before this one."""
+        return Period(self.first - (self.stop - self.first), self.first, self.zone)
+
+    def with_previous(self) -> Period:
+        """Return this period and the one before it, as one."""
+        return Period(self.previous().first, self.stop, self.zone)
 
     def covers(self, day: Any) -> list[Any]:
-        """Return the SQL conditions that a column of UTC days falls within this period."""
-        return [day >= self.start.date(), day < self.end.date()]
+        """Return the SQL conditions that a column of the company's days falls in this period."""
+        return [day >= self.first, day < self.stop]
 
     def days(self) -> list[date]:
         """Return each day of the period."""
-        n = (self.end - self.start).days
-        return [self.start.date() + timedelta(days=i) for i in range(n)]
+        return [self.first + timedelta(days=i) for i in range((self.stop - self.first).days)]
 
 
 @dataclass(frozen=True)

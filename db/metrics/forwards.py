@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from db import fwdrollup
+from db.clock import day_start, local_day
 from db.metrics import fwdlive, spread
 from db.metrics.base import Period, Scope, as_day, conn
 from db.metrics.spread import Spreads
@@ -37,9 +38,9 @@ def _rows(session: Session, cols: list[Any], conds: list[Any], scope: Scope, by=
     return conn(session).execute(stmt)
 
 
-def _midnight(at: datetime) -> datetime:
-    """Return the start of the UTC day of `at`."""
-    return datetime.combine(at.astimezone(UTC).date(), time(), tzinfo=UTC)
+def _midnight(at: datetime, zone: tzinfo) -> datetime:
+    """Return the UTC moment the company's day of `at` began."""
+    return day_start(local_day(at, zone), zone)
 
 
 def ack_arrays(
@@ -70,7 +71,12 @@ def ack_spreads(session: Session, *, period: Period, scope: Scope = Scope()) -> 
 
 
 def overdue_by_day(
-    session: Session, *, days: list[date], now: datetime, scope: Scope = Scope()
+    session: Session,
+    *,
+    days: list[date],
+    now: datetime,
+    scope: Scope = Scope(),
+    zone: tzinfo = UTC,
 ) -> list[int]:
     """Return how many forwards were overdue (past respond_by, unacknowledged) at each day's end.
 
@@ -80,17 +86,18 @@ def overdue_by_day(
     """
     if not days:
         return []
-    until = min(datetime.combine(days[-1] + timedelta(days=1), time(), tzinfo=UTC), now)
-    cut = _midnight(until)
+    until = min(day_start(days[-1] + timedelta(days=1), zone), now)
+    cut = _midnight(until, zone)
+    cut_day = local_day(cut, zone)
     due_by, acked_by = Counter(), Counter()
     cols = [R.day, func.sum(R.due_open + R.due_late), func.sum(R.acked_late)]
-    for day, due, acked in _rows(session, cols, [R.day < cut.date()], scope, by=R.day):
+    for day, due, acked in _rows(session, cols, [R.day < cut_day], scope, by=R.day):
         due_by[as_day(day)] += int(due or 0)
         acked_by[as_day(day)] += int(acked or 0)
     if cut < until:
         due, acked = fwdlive.overdue_today(session, cut=cut, until=until, scope=scope)
-        due_by[cut.date()] += due
-        acked_by[cut.date()] += acked
+        due_by[cut_day] += due
+        acked_by[cut_day] += acked
     return fwdlive.running_overdue(days, due_by, acked_by)
 
 
@@ -111,10 +118,10 @@ def sla_by_team(
     forwards; then summed by the recipients' teams.
     """
     until = min(period.end, now)
-    cut = max(min(_midnight(until), period.end), period.start)
+    cut = max(min(_midnight(until, period.zone), period.end), period.start)
     per: dict[int, list[int]] = {}
     cols = [R.recipient_id, func.sum(R.due), func.sum(R.due_late), func.sum(R.due_open)]
-    conds = [R.day >= period.start.date(), R.day < cut.date(), R.due > 0]
+    conds = [R.day >= period.first, R.day < local_day(cut, period.zone), R.due > 0]
     for to, *counts in _rows(session, cols, conds, Scope(), by=R.recipient_id):
         per[to] = [int(n or 0) for n in counts]
     if cut < until:

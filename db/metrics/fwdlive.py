@@ -8,12 +8,13 @@ against the full-range versions here (`ack_hours`, `sla_by_team`, `overdue_by_da
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from db.clock import day_start
 from db.metrics.base import (
     Period,
     Scope,
@@ -34,7 +35,7 @@ def ack_hours(
 ) -> dict[date, list[float]]:
     """Return per day the sorted hours forward → acknowledged of forwards acknowledged then."""
     d = dialect(session)
-    day = day_key(Forward.acknowledged_at, d)
+    day = day_key(Forward.acknowledged_at, d, period.zone)
     hours = hours_between(Forward.created_at, Forward.acknowledged_at, d)
     stmt = (
         select(day, concat_values(hours, d))
@@ -46,7 +47,7 @@ def ack_hours(
 
 
 def overdue_moves(
-    session: Session, *, start: datetime, until: datetime, scope: Scope
+    session: Session, *, start: datetime, until: datetime, scope: Scope, zone: tzinfo = UTC
 ) -> tuple[Counter, Counter]:
     """Return per day the late forwards falling due and the late ones acknowledged, those due
     before `until` and not acknowledged by `start` (late: acknowledged after respond_by, or not
@@ -56,7 +57,7 @@ def overdue_moves(
     late = sa.or_(ack.is_(None), ack > Forward.respond_by)
     due_by, acked_by = Counter(), Counter()
     for col, into, extra in ((Forward.respond_by, due_by, []), (ack, acked_by, [ack <= until])):
-        day = day_key(col, d)  # one expression object: PostgreSQL must see the same GROUP BY
+        day = day_key(col, d, zone)  # one expression object: PostgreSQL must see the same GROUP BY
         stmt = (
             select(day, func.count())
             .where(Forward.respond_by < until, late, sa.or_(ack.is_(None), ack > start), *extra)
@@ -95,7 +96,12 @@ def running_overdue(days: list[date], due_by: Counter, acked_by: Counter) -> lis
 
 
 def overdue_by_day(
-    session: Session, *, days: list[date], now: datetime, scope: Scope = Scope()
+    session: Session,
+    *,
+    days: list[date],
+    now: datetime,
+    scope: Scope = Scope(),
+    zone: tzinfo = UTC,
 ) -> list[int]:
     """Return how many forwards were overdue (past respond_by, unacknowledged) at each day's end.
 
@@ -104,9 +110,9 @@ def overdue_by_day(
     """
     if not days:
         return []
-    start = datetime.combine(days[0], time(), tzinfo=UTC)
-    until = min(datetime.combine(days[-1] + timedelta(days=1), time(), tzinfo=UTC), now)
-    due_by, acked_by = overdue_moves(session, start=start, until=until, scope=scope)
+    start = day_start(days[0], zone)
+    until = min(day_start(days[-1] + timedelta(days=1), zone), now)
+    due_by, acked_by = overdue_moves(session, start=start, until=until, scope=scope, zone=zone)
     return running_overdue(days, due_by, acked_by)
 
 

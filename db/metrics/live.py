@@ -11,12 +11,13 @@ item without events counts in its current state throughout.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta, tzinfo
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from db.clock import day_start
 from db.metrics.base import (
     DONE_STATES,
     STATES,
@@ -48,7 +49,7 @@ def lead_rows(session: Session, *, period: Period, scope: Scope = Scope()) -> li
     stmt = (
         select(
             Item.id,
-            day_key(shipped.c.shipped_at, d),
+            day_key(shipped.c.shipped_at, d, period.zone),
             hours_between(first, shipped.c.shipped_at, d) / 24.0,
             Item.status,
         )
@@ -67,10 +68,12 @@ def state_counts(session: Session, scope: Scope) -> Counter:
     return Counter(dict(conn(session).execute(stmt).all()))
 
 
-def net_moves(session: Session, *, since: date, scope: Scope) -> dict[date, Counter]:
+def net_moves(
+    session: Session, *, since: date, scope: Scope, zone: tzinfo = UTC
+) -> dict[date, Counter]:
     """Return per day the net number of items that entered each state, from `since` on."""
-    start = Period.between(since, since).start
-    day = day_key(Event.at, dialect(session))
+    start = day_start(since, zone)
+    day = day_key(Event.at, dialect(session), zone)
     moves = (
         select(day, Event.from_state, Event.to_state, func.count())
         .where(Event.entity == "item", Event.to_state.is_not(None), Event.at >= start)
@@ -101,7 +104,7 @@ def flow_counts(now: Counter, net: dict[date, Counter], days: list[date]) -> dic
 
 def state_flow_counts(session: Session, *, period: Period, scope: Scope) -> dict[date, Counter]:
     """Return the cumulative flow from the events (see `flow_counts`)."""
-    net = net_moves(session, since=period.start.date(), scope=scope)
+    net = net_moves(session, since=period.first, scope=scope, zone=period.zone)
     return flow_counts(state_counts(session, scope), net, period.days())
 
 

@@ -91,14 +91,13 @@ def rising_themes(
     session: Session, *, period: Period, scope: Scope = Scope(), limit: int = 10
 ) -> list[ThemeTrend]:
     """Return the themes whose message count grew most against the previous period."""
-    prev = period.previous()
     r = MessageDay
-    cur = func.sum(sa.case((r.day >= period.start.date(), r.messages), else_=0))
+    cur = func.sum(sa.case((r.day >= period.first, r.messages), else_=0))
     total = func.sum(r.messages)
     change = (2 * cur - total).label("change")  # cur - (total - cur)
     counts = (
         select(r.theme_id, cur.label("cur"), total.label("total"), change)
-        .where(*rollup_conditions(Scope(channel=scope.channel), Period(prev.start, period.end)))
+        .where(*rollup_conditions(Scope(channel=scope.channel), period.with_previous()))
         .where(r.theme_id != 0)
         .group_by(r.theme_id)
         .order_by(change.desc(), r.theme_id)
@@ -141,7 +140,7 @@ def drill_messages(
 ) -> list[dict[str, Any]]:
     """Return the highest-scored messages behind a clicked bar or theme (plain values)."""
     if day is not None:
-        period = Period.between(day, day)
+        period = Period.between(day, day, period.zone)
     cols = (Message.id, Message.received_at, Message.channel, Message.sender, Message.subject)
     stmt = (
         select(*cols, func.substr(Message.body, 1, 280), Message.score, Message.item_id)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from db.clock import local_day
 from db.metrics.base import OPEN_STATES, Kpi, Period, Scope, kpi
 from db.metrics.forwards import SlaRow, ack_spreads, overdue_by_day, sla_by_team
 from db.metrics.items import FlowPoint, FunnelStage, funnel, state_flow
@@ -69,8 +70,8 @@ def insights(
 ) -> Insights:
     """Compute every KPI and series of the Insights page."""
     prev = period.previous()
-    ends = [period.start.date() - timedelta(days=1), *period.days()]  # each day's end
-    both = Period(prev.start, period.end)
+    ends = [period.first - timedelta(days=1), *period.days()]  # each day's end
+    both = period.with_previous()
     got = gather(
         session,
         {  # slowest first
@@ -81,7 +82,9 @@ def insights(
             "acks": lambda s: ack_spreads(s, period=period, scope=scope),
             "prev_acks": lambda s: ack_spreads(s, period=prev, scope=scope),
             "sla": lambda s: sla_by_team(s, period=period, scope=scope, now=now),
-            "overdue": lambda s: overdue_by_day(s, days=ends, now=now, scope=scope),
+            "overdue": lambda s: overdue_by_day(
+                s, days=ends, now=now, scope=scope, zone=period.zone
+            ),
             "stats": lambda s: day_stats(s, period=both, scope=scope),
             "themes": lambda s: rising_themes(s, period=period, scope=scope),
         },
@@ -96,7 +99,8 @@ def insights(
         new_by_day[p.day] += p.items if p.state == "new" else 0
     days = sorted(open_by_day)
     notable = {d: v[0] for d, v in stats.items()}
-    cur_days = [d for d in period.days() if d <= now.date()] or period.days()
+    today = local_day(now, period.zone)
+    cur_days = [d for d in period.days() if d <= today] or period.days()
     spark_notable = [float(notable.get(d, 0)) for d in cur_days]
     prev_notable = [notable.get(d, 0) for d in prev.days()]
     kpis = lead_kpis(leads, got["prev_leads"])
@@ -135,9 +139,9 @@ def insights(
     )
     return Insights(
         kpis=kpis,
-        volume=volume_points({d: v for d, v in stats.items() if d >= period.start.date()}),
+        volume=volume_points({d: v for d, v in stats.items() if d >= period.first}),
         lead_bins=lead_histogram(session, period=period, scope=scope, spreads=leads),
-        flow=[p for p in flow if p.day >= period.start.date()],
+        flow=[p for p in flow if p.day >= period.first],
         funnel=got["funnel"],
         sla=got["sla"],
         themes=got["themes"],

@@ -1,0 +1,96 @@
+"""The company's clock: its time zone, its days, and moments written for people.
+
+Every timestamp is stored in UTC. People work in the company's local days, so the feed's day,
+SLA business days and due times, the digest hour, Insights' days (and the rollups behind them)
+and every moment shown use the `time_zone` setting, an IANA name such as "Europe/London"
+(default "UTC"). Callers read the zone once (`company_zone`) and pass it to the pure functions
+here. `sqlite_day` is the SQL function `fl_day` on SQLite, which knows no time zones.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+
+from db.errors import InvalidInput
+
+DEFAULT_ZONE = "UTC"
+ZONE_SETTING = "time_zone"
+# a Core view of the setting table: `feedbackloop feed` reads the zone without SQLModel
+_SETTING = sa.table("setting", sa.column("key", sa.String), sa.column("value", sa.JSON))
+
+
+@lru_cache(maxsize=64)
+def zone_named(name: str) -> ZoneInfo:
+    """Return the time zone called `name` (an IANA name); InvalidInput if there is none."""
+    try:
+        return ZoneInfo(str(name).strip() or DEFAULT_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            f"Unknown time zone {name!r}: use an IANA name such as Europe/London."
+        ) from None
+
+
+def company_zone(reader: Any) -> ZoneInfo:
+    """Return the company's time zone (the `time_zone` setting; UTC when unset or unknown)."""
+    stmt = sa.select(_SETTING.c.value).where(_SETTING.c.key == ZONE_SETTING)
+    name = reader.execute(stmt).scalar()
+    try:
+        return zone_named(name if isinstance(name, str) else DEFAULT_ZONE)
+    except InvalidInput:  # a name this machine's tz database lacks: UTC days, not a crash
+        return zone_named(DEFAULT_ZONE)
+
+
+def zone_key(zone: tzinfo) -> str:
+    """Return the IANA name of `zone` ("UTC" for datetime's own UTC)."""
+    return getattr(zone, "key", None) or DEFAULT_ZONE
+
+
+def is_utc(zone: tzinfo) -> bool:
+    """Return True when local days are UTC days (no conversion needed)."""
+    return zone is UTC or zone_key(zone) in ("UTC", "Etc/UTC", "Etc/GMT", "GMT")
+
+
+def local_day(at: datetime, zone: tzinfo) -> date:
+    """Return the company's day that an aware moment falls on."""
+    return at.astimezone(zone).date()
+
+
+def local_at(day: date, clock: time, zone: tzinfo) -> datetime:
+    """Return the UTC moment of a local wall-clock time on `day` (DST gaps resolve forward)."""
+    return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
+
+
+def day_start(day: date, zone: tzinfo) -> datetime:
+    """Return the UTC moment the company's `day` begins."""
+    return local_at(day, time(), zone)
+
+
+def day_bounds(first: date, last: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """Return the half-open UTC range [start, end) of the local days `first` to `last`."""
+    return day_start(first, zone), day_start(last + timedelta(days=1), zone)
+
+
+def stamp(at: datetime, zone: tzinfo, fmt: str = "%d %b %Y %H:%M", *, label: bool = False) -> str:
+    """Return a moment as the company's wall-clock time; `label` adds the zone ("GMT")."""
+    local = at.astimezone(zone)
+    text = local.strftime(fmt)
+    return f"{text} {local.tzname()}" if label else text
+
+
+def sqlite_day(stored: str | None, zone_name: str) -> str | None:
+    """Return the local 'YYYY-MM-DD' of a timestamp as SQLite stores it (naive UTC text)."""
+    if stored is None:
+        return None
+    return _minute_day(stored[:16], zone_name)
+
+
+@lru_cache(maxsize=65_536)
+def _minute_day(minute: str, zone_name: str) -> str:
+    # every zone's offset is whole minutes, so the minute decides the day
+    at = datetime.fromisoformat(minute).replace(tzinfo=UTC)
+    return at.astimezone(zone_named(zone_name)).date().isoformat()
