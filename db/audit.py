@@ -9,12 +9,13 @@ still pending in the session) or acknowledged (an Event on the forward).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel
 
 from db import fwdrollup, itemrollup
+from db.clock import add_business_days, company_zone
 from db.errors import NotFound
 from db.models import Event, Forward
 
@@ -70,16 +71,6 @@ def get_or_404(session: Session, model: type[T], row_id: int | None) -> T:
     return row
 
 
-def add_business_days(start: datetime, days: int) -> datetime:
-    """Return `start` plus `days` working days (Saturdays and Sundays skipped)."""
-    current = start
-    while days > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days -= 1
-    return current
-
-
 def sla_respond_by(session: Session, now: datetime) -> datetime:
     """Return the default respond-by time: now plus the acknowledge SLA in business days."""
     try:
@@ -88,4 +79,4 @@ def sla_respond_by(session: Session, now: datetime) -> datetime:
         days = int(get_setting(session, "sla_ack_business_days"))
     except (ImportError, ValueError, TypeError):
         days = 1
-    return add_business_days(now, days)
+    return add_business_days(now, days, company_zone(session))

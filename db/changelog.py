@@ -12,13 +12,14 @@ import json
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from html import escape
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from db.clock import company_zone
 from db.leadtimes import days_to_fix, milestones_for
 from db.models import Event, Item, ItemStatus, Message
 from db.outreach import known_by_item
@@ -69,12 +70,12 @@ def public_entries(session: Session, *, include_declined: bool = True) -> list[P
     ids = [i.id for i in items]
     counts, milestones = _customer_counts(session, ids), milestones_for(session, ids)
     declined_at = _declined_at(session, ids)
-    known = known_by_item(session, ids)
-    entries = [_entry(i, known[i.id], counts, milestones, declined_at) for i in items]
+    known, zone = known_by_item(session, ids), company_zone(session)
+    entries = [_entry(i, known[i.id], counts, milestones, declined_at, zone) for i in items]
     return sorted(entries, key=lambda e: (e.when, e.item_id), reverse=True)
 
 
-def _entry(item: Item, known, counts, milestones, declined_at) -> PublicEntry:
+def _entry(item: Item, known, counts, milestones, declined_at, zone: tzinfo) -> PublicEntry:
     if item.status == ItemStatus.DECLINED:
         kind, when, days = "declined", declined_at.get(item.id) or item.updated_at, None
         text = item.public_text or "We decided not to make this change."
@@ -89,7 +90,7 @@ def _entry(item: Item, known, counts, milestones, declined_at) -> PublicEntry:
         kind,
         redact(title, known=known),
         redact(text, known=known),
-        when,
+        when.astimezone(zone),  # the company's date is the one shown
         counts.get(item.id, 0),
         days,
     )
@@ -127,8 +128,9 @@ def render_changelog(engine: Engine, *, fmt: str, now: datetime) -> str:
     """Export the public log as `md`, `html`, `atom` or `json`."""
     with Session(engine) as session:
         entries, base = public_entries(session), _base(session)
+        zone = company_zone(session)
     render = {"md": _md, "html": _html, "atom": _atom, "json": _json}[fmt]
-    return render(entries, base=base, now=now)
+    return render(entries, base=base, now=now.astimezone(zone))
 
 
 def _md_text(s: str) -> str:

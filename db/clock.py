@@ -75,6 +75,27 @@ def day_bounds(first: date, last: date, zone: tzinfo) -> tuple[datetime, datetim
     return day_start(first, zone), day_start(last + timedelta(days=1), zone)
 
 
+def add_business_days(start: datetime, days: int, zone: tzinfo) -> datetime:
+    """Return `start` moved on by `days` of the company's weekdays (Mon–Fri), its local time
+    of day kept."""
+    local = start.astimezone(zone)
+    day = local.date()
+    while days > 0:
+        day += timedelta(days=1)
+        days -= day.weekday() < 5
+    return local_at(day, local.time(), zone)
+
+
+def business_days_between(start: datetime, end: datetime, zone: tzinfo) -> int:
+    """Return how many weekdays lie after `start`'s local day up to and including `end`'s."""
+    day, last = local_day(start, zone), local_day(end, zone)
+    count = 0
+    while day < last:
+        day += timedelta(days=1)
+        count += day.weekday() < 5
+    return count
+
+
 def stamp(at: datetime, zone: tzinfo, fmt: str = "%d %b %Y %H:%M", *, label: bool = False) -> str:
     """Return a moment as the company's wall-clock time; `label` adds the zone ("GMT")."""
     local = at.astimezone(zone)

@@ -4,21 +4,23 @@ A manager's digest: forwards to them still open (overdue ones first) and the ite
 An executive's digest: yesterday's loop (since the previous business day on Mondays) — new
 notable cards, items shipped, loops closed — plus every overdue forward, e-mails that could
 not be delivered, and the median days from first complaint to fix (from the audit events).
+Days, due times and the digest hour are the company's (`db.clock`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from db.clock import company_zone, day_start, local_day
 from db.leadtimes import median_days_to_fix, milestones_for
 from db.models import Event, Forward, Item, ItemStatus, Outbox, OutboxStatus, Role, User
 from db.sla import base_url, due_at, is_overdue, sla_days
 
-DIGEST_HOUR = 7  # UTC; the worker sends the day's digests at its first round after this hour
+DIGEST_HOUR = 7  # company time: the worker queues the day's digests at its first round after 7
 MEDIAN_WINDOW = timedelta(days=90)
 OPEN = (ItemStatus.NEW, ItemStatus.ACKNOWLEDGED, ItemStatus.IN_PROGRESS, ItemStatus.SHIPPED)
 
@@ -94,6 +96,7 @@ class ExecutiveDigest:
 
 def _forward_lines(session: Session, forwards: list[Forward], *, now: datetime):
     sla, base, names = sla_days(session), base_url(session), _names(session)
+    zone = company_zone(session)
     lines = []
     for f in forwards:
         item = session.get(Item, f.item_id) if f.item_id else None
@@ -106,8 +109,8 @@ def _forward_lines(session: Session, forwards: list[Forward], *, now: datetime):
                 names.get(f.sender_id, "?"),
                 names.get(f.recipient_id, "?"),
                 f.note,
-                due_at(f, sla=sla),
-                is_overdue(f, now=now, sla=sla),
+                due_at(f, sla=sla, zone=zone).astimezone(zone),  # shown as local time
+                is_overdue(f, now=now, sla=sla, zone=zone),
                 f.escalated_at is not None,
                 link,
             )
@@ -136,27 +139,29 @@ def manager_digest(session: Session, user: User, *, now: datetime) -> ManagerDig
         user.id,
         user.name,
         user.email,
-        now.date(),
+        local_day(now, company_zone(session)),
         _forward_lines(session, list(fwds), now=now),
         _item_lines(session, items),
     )
 
 
-def loop_window(now: datetime) -> tuple[datetime, datetime]:
-    """Return "yesterday": the previous business day (Friday on Mondays) up to today 00:00."""
-    today = datetime.combine(now.astimezone(UTC).date(), time(), tzinfo=UTC)
+def loop_window(now: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
+    """Return "yesterday": the previous business day (Friday on Mondays) up to today 00:00,
+    in the company's days, as UTC moments."""
+    today = local_day(now, zone)
     back = {0: 3, 6: 2}.get(today.weekday(), 1)
-    return today - timedelta(days=back), today
+    return day_start(today - timedelta(days=back), zone), day_start(today, zone)
 
 
 def executive_digest(session: Session, user: User, *, now: datetime) -> ExecutiveDigest:
     """Compose one executive's digest of yesterday's loop."""
-    start, end = loop_window(now)
+    zone = company_zone(session)
+    start, end = loop_window(now, zone)
     shipped = _moved(session, "shipped", start, end)
     closed = _moved(session, "loop_closed", start, end)
     sla = sla_days(session)
     unacked = session.exec(select(Forward).where(Forward.acknowledged_at.is_(None))).all()
-    overdue = [f for f in unacked if is_overdue(f, now=now, sla=sla)]
+    overdue = [f for f in unacked if is_overdue(f, now=now, sla=sla, zone=zone)]
     recent = session.exec(select(Item.id).where(Item.shipped_at >= now - MEDIAN_WINDOW)).all()
     failed = session.exec(
         select(sa.func.count()).select_from(Outbox).where(Outbox.status == OutboxStatus.FAILED)
@@ -165,8 +170,8 @@ def executive_digest(session: Session, user: User, *, now: datetime) -> Executiv
         user.id,
         user.name,
         user.email,
-        start.date(),
-        start,
+        local_day(start, zone),
+        start.astimezone(zone),
         _cards(session, start, now=now),
         _item_lines(session, shipped),
         _item_lines(session, closed),
@@ -211,13 +216,18 @@ def compose_all(session: Session, *, now: datetime) -> list[ManagerDigest | Exec
     return out
 
 
+def digest_key(user_id: int | str, day: date) -> str:
+    """Return the outbox dedupe key of a user's digest of the company's `day` ("%" for all)."""
+    return f"digest:{user_id}:{day.isoformat()}"
+
+
 def queue_digests(session: Session, digests, *, now: datetime) -> int:
     """Queue each digest once per user and day (caller commits); return how many are new."""
     from db.notify import enqueue, render
 
     new = 0
     for d in digests:
-        key = f"digest:{d.user_id}:{now.date().isoformat()}"
+        key = digest_key(d.user_id, local_day(now, company_zone(session)))
         text, html = render(d.template, title=d.subject, d=d)
         row = enqueue(
             session,

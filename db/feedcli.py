@@ -98,11 +98,13 @@ def print_feed(
     now: datetime,
     console: Console | None = None,
 ) -> None:
-    """Print the feed of `day` (default: today, UTC) as a table or as JSON."""
+    """Print the feed of `day` (default: the company's today) as a table or as JSON."""
+    from db.clock import company_zone, local_day, zone_key
     from db.queries import morning_feed
 
-    day = day or now.astimezone(UTC).date()
     with engine.connect() as conn:
+        zone = company_zone(conn)
+        day = day or local_day(now, zone)
         cards = morning_feed(conn, day=day, limit=limit, now=now)
     if as_json:
         sys.stdout.write(json.dumps([card_json(c) for c in cards], ensure_ascii=False) + "\n")
@@ -113,14 +115,14 @@ def print_feed(
     if not cards:
         console.print(f"Nothing new on {day:%d %B %Y}: the feed is clear.", markup=False)
         return
-    console.print(_table(cards, day))
+    console.print(_table(cards, day, zone_key(zone)))
 
 
-def _table(cards: list[FeedCard], day: date) -> Any:
+def _table(cards: list[FeedCard], day: date, zone: str) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"Morning feed · {day:%A %d %B %Y} (UTC)", show_lines=True)
+    table = Table(title=f"Morning feed · {day:%A %d %B %Y} ({zone})", show_lines=True)
     table.add_column("#", justify="right")
     table.add_column("Score", justify="right")
     table.add_column("Card", overflow="fold", ratio=3)

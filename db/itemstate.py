@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from db.audit import get_or_404, record
+from db.clock import company_zone, stamp
 from db.errors import Conflict, InvalidInput, InvalidTransition
 from db.models import Event, Item, ItemStatus, User
 
@@ -113,7 +114,7 @@ def conflict(session: Session, item_id: int) -> Conflict:
     )
     last = session.exec(stmt).first()
     who = (last[1] or "someone") if last else "someone"
-    when = last[0].strftime("%d %b %Y %H:%M UTC") if last else "an unknown time"
+    when = stamp(last[0], company_zone(session), label=True) if last else "an unknown time"
     return Conflict(
         f"This item changed since you opened it (by {who} at {when}). Reload to see the changes."
     )

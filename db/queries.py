@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from db.clock import company_zone, day_bounds, local_day, stamp
 from db.coltypes import UTCDateTime
 
 if TYPE_CHECKING:
@@ -80,12 +81,13 @@ class FeedCard:
     body: str
 
 
-def _window(day: date | None, since: datetime | None, now: datetime) -> tuple[datetime, datetime]:
+def _window(
+    day: date | None, since: datetime | None, now: datetime, zone: tzinfo
+) -> tuple[datetime, datetime]:
     if since is not None:
         return since, max(now, since)
-    day = day or now.astimezone(UTC).date()
-    start = datetime.combine(day, time(), tzinfo=UTC)
-    return start, start + timedelta(days=1)
+    day = day or local_day(now, zone)
+    return day_bounds(day, day, zone)
 
 
 def _open(start: datetime, end: datetime) -> list[Any]:
@@ -116,7 +118,7 @@ def _groups(session: Reader, start, end, recent) -> list[dict[str, Any]]:
 
 
 def _theme_factor(
-    g: dict[str, Any], theme: dict[str, Any], start, recent
+    g: dict[str, Any], theme: dict[str, Any], start, recent, zone: tzinfo
 ) -> tuple[float, str, str]:
     """Return (points, reason, trend) for a theme group of the window."""
     people = max(g["people"], 1)
@@ -127,10 +129,11 @@ def _theme_factor(
     trend = "rising" if rising else ("new" if new else "steady")
     who = f"{people} customers" if people > 1 else f"{g['n']} messages"
     if new:
-        reason = f"{who} · since {g['first_at']:%H:%M}" + (" · rising" if rising else "")
+        reason = f"{who} · since {stamp(g['first_at'], zone, '%H:%M')}"
+        reason += " · rising" if rising else ""
     else:
         week = start - theme["first_seen"] < timedelta(days=7)
-        since = f"{theme['first_seen']:%A}" if week else f"{theme['first_seen']:%d %b}"
+        since = stamp(theme["first_seen"], zone, "%A" if week else "%d %b")
         reason = f"{theme['message_count']} similar messages since {since} · {g['n']} in view"
     points = THEME_VOLUME_WEIGHT * math.log2(people) + (RISING_WEIGHT if rising else 0.0)
     return points, reason, trend
@@ -141,14 +144,16 @@ def _themes(session: Reader, ids: list[int]) -> dict[int, dict[str, Any]]:
     return {r["id"]: dict(r) for r in session.execute(stmt).mappings()} if ids else {}
 
 
-def _candidates(session: Reader, start, end, recent, limit: int) -> list[dict[str, Any]]:
+def _candidates(
+    session: Reader, start, end, recent, limit: int, zone: tzinfo
+) -> list[dict[str, Any]]:
     """Return card stubs (score, theme facts) for theme groups and the best lone messages."""
     groups = _groups(session, start, end, recent)
     info = _themes(session, [g["theme_id"] for g in groups if g["n"] > 1])
     stubs = []
     for g in groups:
         if g["n"] > 1:
-            points, reason, trend = _theme_factor(g, info[g["theme_id"]], start, recent)
+            points, reason, trend = _theme_factor(g, info[g["theme_id"]], start, recent, zone)
             label = info[g["theme_id"]]["label"]
             stubs.append({**g, "card": g["best"] + points, "reason": reason, "trend": trend,
                           "label": label})  # fmt: skip
@@ -239,10 +244,11 @@ def morning_feed(
     limit: int = 20,
     now: datetime,
 ) -> list[FeedCard]:
-    """Return the top `limit` cards of a UTC day (or since a time), best first."""
-    start, end = _window(day, since, now)
+    """Return the top `limit` cards of one of the company's days (or since a time), best first."""
+    zone = company_zone(session)
+    start, end = _window(day, since, now, zone)
     recent = min(end, now) - RECENT
-    stubs = _candidates(session, start, end, recent, limit)
+    stubs = _candidates(session, start, end, recent, limit, zone)
     members = _members(session, [s["theme_id"] for s in stubs if "theme_id" in s], start, end)
     for s in stubs:
         if "theme_id" in s:
@@ -303,6 +309,6 @@ def list_messages(
     if channel:
         stmt = stmt.where(M.c.channel == channel)
     if day:
-        start = datetime.combine(day, time(), tzinfo=UTC)
-        stmt = stmt.where(M.c.received_at >= start, M.c.received_at < start + timedelta(days=1))
+        start, end = day_bounds(day, day, company_zone(session))
+        stmt = stmt.where(M.c.received_at >= start, M.c.received_at < end)
     return [dict(r) for r in session.execute(stmt).mappings()]

@@ -1,47 +1,27 @@
-"""SLAs on forwards: business-day arithmetic, forward notices and escalation of overdue ones.
+"""SLAs on forwards: when they are due, forward notices, and escalation of overdue ones.
 
-A forward is due `sla_ack_business_days` business days (Mon–Fri) after it was sent unless the
-sender set `respond_by`. An unacknowledged forward past its due time is escalated once: the
-sender gets an e-mail, `escalated_at` is set and an Event written; it stays flagged (it is
-overdue and escalated) until the recipient acknowledges it. `queue_forward_notice` is meant to
-be called by `workflow.forward` before it commits; the worker's `queue_forward_notices` sweep
-catches any forward without a notice (idempotent by dedupe key), so none is missed either way.
+A forward is due `sla_ack_business_days` business days (Mon–Fri, in the company's time zone:
+`db.clock`) after it was sent unless the sender set `respond_by`. An unacknowledged forward past
+its due time is escalated once: the sender gets an e-mail, `escalated_at` is set and an Event
+written; it stays flagged (it is overdue and escalated) until the recipient acknowledges it.
+`queue_forward_notice` is meant to be called by `workflow.forward` before it commits; the
+worker's `queue_forward_notices` sweep catches any forward without a notice (idempotent by
+dedupe key), so none is missed either way.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from db.clock import add_business_days, company_zone, stamp
 from db.models import Event, Forward, Item, Message, User
 from db.notify import enqueue, render
 
 NOTICE_WINDOW = timedelta(days=7)
-
-
-def add_business_days(start: datetime, days: int) -> datetime:
-    """Return `start` moved forward by `days` Monday-to-Friday days, time of day kept."""
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current
-
-
-def business_days_between(start: datetime, end: datetime) -> int:
-    """Return how many weekdays lie after `start`'s date up to and including `end`'s date."""
-    if end <= start:
-        return 0
-    day, count = start.date(), 0
-    while day < end.date():
-        day += timedelta(days=1)
-        count += day.weekday() < 5
-    return count
 
 
 def sla_days(session: Session) -> int:
@@ -51,14 +31,14 @@ def sla_days(session: Session) -> int:
     return int(get_setting(session, "sla_ack_business_days") or 1)
 
 
-def due_at(forward: Forward, *, sla: int) -> datetime:
-    """Return when `forward` must be acknowledged."""
-    return forward.respond_by or add_business_days(forward.created_at, sla)
+def due_at(forward: Forward, *, sla: int, zone: tzinfo = UTC) -> datetime:
+    """Return when `forward` must be acknowledged (`sla` business days of the company's)."""
+    return forward.respond_by or add_business_days(forward.created_at, sla, zone)
 
 
-def is_overdue(forward: Forward, *, now: datetime, sla: int) -> bool:
+def is_overdue(forward: Forward, *, now: datetime, sla: int, zone: tzinfo = UTC) -> bool:
     """Whether `forward` is unacknowledged past its due time."""
-    return forward.acknowledged_at is None and due_at(forward, sla=sla) < now
+    return forward.acknowledged_at is None and due_at(forward, sla=sla, zone=zone) < now
 
 
 def base_url(session: Session) -> str:
@@ -69,26 +49,27 @@ def base_url(session: Session) -> str:
     return (url or "http://localhost:8501").rstrip("/")
 
 
-def _about(session: Session, fwd: Forward) -> tuple[str, str, str]:
+def _about(session: Session, fwd: Forward, zone: tzinfo) -> tuple[str, str, str]:
     """Return (what, snippet, link) describing the forwarded message or item."""
     base = base_url(session)
     if fwd.item_id is not None:
         item = session.get(Item, fwd.item_id)
         return f"item #{item.id} “{item.title}”", item.problem[:400], f"{base}/item?item={item.id}"
     msg = session.get(Message, fwd.message_id)
-    what = msg.subject or f"a {msg.channel} from {msg.received_at:%d %b %Y}"
+    what = msg.subject or f"a {msg.channel} from {stamp(msg.received_at, zone, '%d %b %Y')}"
     return what, msg.body[:400], f"{base}/inbox"
 
 
-def _when(dt: datetime | None) -> str:
-    return dt.strftime("%a %d %b %Y, %H:%M UTC") if dt else ""
+def _when(dt: datetime | None, zone: tzinfo) -> str:
+    return stamp(dt, zone, "%a %d %b %Y, %H:%M", label=True) if dt else ""
 
 
 def queue_forward_notice(session: Session, forward: Forward) -> None:
     """Queue the e-mail telling the recipient what was forwarded (caller commits)."""
     sender = session.get(User, forward.sender_id)
     recipient = session.get(User, forward.recipient_id)
-    what, snippet, link = _about(session, forward)
+    zone = company_zone(session)
+    what, snippet, link = _about(session, forward, zone)
     subject = f"{sender.name} forwarded to you: {what}"
     text, html = render(
         "forward",
@@ -99,7 +80,7 @@ def queue_forward_notice(session: Session, forward: Forward) -> None:
         snippet=snippet,
         note=forward.note,
         link=link,
-        respond_by=_when(due_at(forward, sla=sla_days(session))),
+        respond_by=_when(due_at(forward, sla=sla_days(session), zone=zone), zone),
     )
     enqueue(
         session,
@@ -131,10 +112,10 @@ def queue_forward_notices(session: Session, *, now: datetime) -> int:
     return len(rows)
 
 
-def _escalate(session: Session, fwd: Forward, *, now: datetime, sla: int) -> None:
+def _escalate(session: Session, fwd: Forward, *, now: datetime, sla: int, zone: tzinfo) -> None:
     sender, recipient = session.get(User, fwd.sender_id), session.get(User, fwd.recipient_id)
-    what, _snippet, link = _about(session, fwd)
-    due = due_at(fwd, sla=sla)
+    what, _snippet, link = _about(session, fwd, zone)
+    due = due_at(fwd, sla=sla, zone=zone)
     fwd.escalated_at = now
     session.add(fwd)
     session.add(
@@ -154,7 +135,7 @@ def _escalate(session: Session, fwd: Forward, *, now: datetime, sla: int) -> Non
         recipient_name=recipient.name,
         what=what,
         note=fwd.note,
-        respond_by=_when(due),
+        respond_by=_when(due, zone),
         overdue=_ago(now - due),
         link=link,
     )
@@ -176,7 +157,7 @@ def _ago(delta: timedelta) -> str:
 
 def escalate_overdue(session: Session, *, now: datetime) -> list[Forward]:
     """Escalate every overdue, unacknowledged, not yet escalated forward once; commit."""
-    sla = sla_days(session)
+    sla, zone = sla_days(session), company_zone(session)
     # business days are never shorter than calendar days, so this only narrows the scan
     maybe_due = sa.or_(
         Forward.respond_by < now,
@@ -187,8 +168,8 @@ def escalate_overdue(session: Session, *, now: datetime) -> list[Forward]:
             Forward.acknowledged_at.is_(None), Forward.escalated_at.is_(None), maybe_due
         )
     ).all()
-    overdue = [f for f in candidates if is_overdue(f, now=now, sla=sla)]
+    overdue = [f for f in candidates if is_overdue(f, now=now, sla=sla, zone=zone)]
     for fwd in overdue:
-        _escalate(session, fwd, now=now, sla=sla)
+        _escalate(session, fwd, now=now, sla=sla, zone=zone)
     session.commit()
     return overdue

@@ -1,8 +1,8 @@
 """The worker behind `feedbackloop digest` and `feedbackloop worker`.
 
 One round: queue forward notices, escalate overdue forwards, queue the day's digests (once a
-day, on weekdays after `DIGEST_HOUR` UTC) and drain the outbox. Every step is idempotent, so a
-round can be repeated or run by cron as well as by the long-running worker.
+day, on weekdays after `DIGEST_HOUR` company time) and drain the outbox. Every step is
+idempotent, so a round can be repeated or run by cron as well as by the long-running worker.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
-from db.digest import DIGEST_HOUR, compose_all, queue_digests
+from db.clock import company_zone
+from db.digest import DIGEST_HOUR, compose_all, digest_key, queue_digests
 from db.errors import first_line
 from db.models import Outbox
 from db.notify import DeliveryReport, deliver_due, render
@@ -51,7 +52,8 @@ def run_round(engine: Engine, *, now: datetime, console) -> DeliveryReport:
         escalated = escalate_overdue(session, now=now)
         if escalated:
             console.print(f"escalated {len(escalated)} overdue forwards")
-        if now.hour >= DIGEST_HOUR and now.weekday() < 5 and not _digested(session, now):
+        local = now.astimezone(company_zone(session))
+        if local.hour >= DIGEST_HOUR and local.weekday() < 5 and not _digested(session, local):
             queue_digests(session, compose_all(session, now=now), now=now)
             session.commit()
     report = deliver_due(engine, now=now)
@@ -62,9 +64,9 @@ def run_round(engine: Engine, *, now: datetime, console) -> DeliveryReport:
     return report
 
 
-def _digested(session: Session, now: datetime) -> bool:
+def _digested(session: Session, local: datetime) -> bool:
     """Whether today's digests were already queued (composing them is not free)."""
-    key = Outbox.dedupe_key.like(f"digest:%:{now.date().isoformat()}")
+    key = Outbox.dedupe_key.like(digest_key("%", local.date()))
     return (
         session.exec(select(Outbox.id).where(Outbox.kind == "digest", key).limit(1)).first()
         is not None

@@ -68,12 +68,12 @@ def world(session):
 
 
 def test_loop_window_is_yesterday_or_since_friday_on_mondays() -> None:
-    assert loop_window(NOW) == (
+    assert loop_window(NOW, UTC) == (
         datetime(2026, 11, 19, tzinfo=UTC),
         datetime(2026, 11, 20, tzinfo=UTC),
     )
     monday = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
-    assert loop_window(monday)[0] == datetime(2026, 11, 20, tzinfo=UTC)
+    assert loop_window(monday, UTC)[0] == datetime(2026, 11, 20, tzinfo=UTC)
 
 
 def test_executive_digest_shows_yesterdays_loop(session, world) -> None:
