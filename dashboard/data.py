@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from db import schema
+from db.clock import company_zone, zone_key, zone_named
 from db.engine import database_url, make_engine
 from db.models import Item, ItemStatus, Quarantine, Role, User, utcnow
 
@@ -58,6 +60,18 @@ def clear_caches(*, everything: bool = False) -> None:
 
 
 # --- cached reads (shared by every user: nothing user-specific) ----------------------------
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def zone_name() -> str:
+    """Return the company's time zone (the `time_zone` setting), by its IANA name."""
+    with session() as s:
+        return zone_key(company_zone(s))
+
+
+def zone() -> ZoneInfo:
+    """Return the company's time zone: every day and moment the app shows is in it."""
+    return zone_named(zone_name())
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -155,7 +169,7 @@ def insights_frames(
     """Return the Insights KPIs (list of Kpi) and one DataFrame per chart for the period."""
     from db import metrics
 
-    period = metrics.Period.between(first, last)
+    period = metrics.Period.between(first, last, zone())
     scope = metrics.Scope(team=team, channel=channel)
     with session() as s:
         got = metrics.insights(s, period=period, scope=scope, now=utcnow())
@@ -197,7 +211,7 @@ def insights_messages(
     """Return the top messages behind a clicked theme or volume bar."""
     from db import metrics
 
-    period = metrics.Period.between(first, last)
+    period = metrics.Period.between(first, last, zone())
     with session() as s:
         rows = metrics.drill_messages(s, period=period, channel=channel, theme_id=theme_id, day=day)
     return pd.DataFrame(rows)
@@ -208,7 +222,7 @@ def insights_breaches(first: date, last: date, team: str | None) -> pd.DataFrame
     """Return the forwards behind a clicked SLA bar (late or still open)."""
     from db import metrics
 
-    period = metrics.Period.between(first, last)
+    period = metrics.Period.between(first, last, zone())
     with session() as s:
         rows = metrics.sla_breaches(s, period=period, team=team, now=utcnow())
     return pd.DataFrame(rows)

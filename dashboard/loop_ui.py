@@ -150,7 +150,7 @@ def _overview(rows: list) -> None:
             "Customer": _who(contact),
             "Channel": ui.CHANNEL_LABELS.get(msg.channel if msg else "email", ""),
             "Status": STATUS_LABEL.get(o.status, o.status),
-            "Done (UTC)": ui.stamp(o.done_at, zone=False),
+            ui.zone_header("Done"): ui.stamp(o.done_at, zone=False),
             "Fix / goodwill": " · ".join(x for x in (o.remedy, o.goodwill) if x),
             "Reply or reason": o.reply_text if o.status == "told" else o.skip_reason or "",
         }

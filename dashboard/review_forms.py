@@ -8,16 +8,17 @@ after a success the form folds away and the page reruns, so a handled card leave
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 import streamlit as st
 
 from dashboard import data, signin, ui
 from db import workflow
+from db.clock import local_at, local_day
 from db.models import utcnow
 
-RESPOND_BY_HOUR = time(17, 0, tzinfo=UTC)
+RESPOND_BY_HOUR = time(17, 0)  # the company's time
 CLOSE_KEY = "review_close_card"
 
 
@@ -71,19 +72,21 @@ def forward_form(card, key: str) -> None:
     with st.form(f"{key}_fwd", border=False):
         to = _pick_manager("To", f"{key}_fwd_to", "Choose a manager")
         note = st.text_input("Note", value="?", key=f"{key}_fwd_note")
-        default_by = _next_business_day(utcnow().date())
+        zone = data.zone()
+        default_by = _next_business_day(local_day(utcnow(), zone))
         respond = st.date_input(
             "Respond by",
             value=default_by,
             key=f"{key}_fwd_by",
-            help=f"By {RESPOND_BY_HOUR:%H:%M} UTC that day; late forwards are flagged as overdue.",
+            help=f"By {RESPOND_BY_HOUR:%H:%M} that day ({data.zone_name()}); late forwards are "
+            "flagged as overdue.",
         )
         if not st.form_submit_button("Forward", type="primary", key=f"{key}_fwd_go"):
             return
     if to is None:
         st.error("Choose a manager to forward to.")
         return
-    by = datetime.combine(respond, RESPOND_BY_HOUR) if respond else None
+    by = local_at(respond, RESPOND_BY_HOUR, zone) if respond else None
     act(
         workflow.forward,
         f"Forwarded to {to[1]}.",

@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import data
+from db import clock
 from db.errors import DomainError
 
 FLASH_KEY = "ui_flash"
@@ -121,12 +122,17 @@ STAMP = "%d %b %Y %H:%M"  # the one way the app writes a moment: "21 Nov 2026 14
 
 
 def stamp(when: datetime | None, *, weekday: bool = False, zone: bool = True) -> str:
-    """Return `when` as the app writes every moment: "21 Nov 2026 14:05 UTC" ("Sat 21 Nov
-    2026 …" with `weekday`, for due dates; without " UTC" under a column headed "(UTC)")."""
+    """Return `when` in the company's time as the app writes every moment: "21 Nov 2026 14:05
+    GMT" ("Sat 21 Nov 2026 …" with `weekday`, for due dates; without the zone's abbreviation
+    under a column headed by the zone, `zone_header`)."""
     if when is None:
         return ""
-    text = when.strftime(("%a " if weekday else "") + STAMP)
-    return f"{text} UTC" if zone else text
+    return clock.stamp(when, data.zone(), ("%a " if weekday else "") + STAMP, label=zone)
+
+
+def zone_header(name: str) -> str:
+    """Return a column header for moments written without their zone: "When (Europe/Paris)"."""
+    return f"{name} ({data.zone_name()})"
 
 
 def relative_time(when: datetime | None, *, now: datetime | None = None) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import sqlalchemy as sa
 
@@ -43,6 +43,12 @@ def company_zone(reader: Any) -> ZoneInfo:
         return zone_named(name if isinstance(name, str) else DEFAULT_ZONE)
     except InvalidInput:  # a name this machine's tz database lacks: UTC days, not a crash
         return zone_named(DEFAULT_ZONE)
+
+
+@lru_cache(maxsize=1)
+def zone_names() -> list[str]:
+    """Return every IANA time zone name this machine knows, sorted (for a picker)."""
+    return sorted(available_timezones())
 
 
 def zone_key(zone: tzinfo) -> str:

@@ -116,7 +116,9 @@ def ingest(
 
 @app.command()
 def feed(
-    day: str | None = typer.Option(None, "--date", help="Day to review, YYYY-MM-DD (UTC)."),
+    day: str | None = typer.Option(
+        None, "--date", help="Day to review, YYYY-MM-DD (the company's days)."
+    ),
     limit: int = typer.Option(
         DEFAULT_LIMIT, "--limit", min=1, max=MAX_LIMIT, help="Number of cards."
     ),

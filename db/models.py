@@ -245,7 +245,7 @@ class ItemFact(_Table, table=True):
     status: str = Field(max_length=20)
     first_at: datetime = Field(sa_type=UTCDateTime, nullable=False)  # first complaint
     shipped_at: datetime | None = _ts()  # last ship Event
-    ship_day: date | None = None  # its UTC day
+    ship_day: date | None = None  # its day in the company's time zone
     lead_days: float | None = None  # first complaint → last ship
     links: list[list[Any]] = _json(list)  # linked messages as [day, channel, count]
 

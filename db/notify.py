@@ -19,7 +19,8 @@ accepted message: a connection failure stops the round and leaves the remaining 
 
 Scheduling the digests: either cron, e.g. `0 7 * * 1-5 feedbackloop digest --send`, or one
 long-running `feedbackloop worker` (every `--interval` seconds it drains the outbox, escalates
-overdue forwards and, once a day after 07:00 UTC, sends the digests; `--once` for one round).
+overdue forwards and, once a day after 07:00 company time, sends the digests; `--once` for one
+round).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from db.models import Channel, Contact, Message, Role, Triage, User
+from db.models import Channel, Contact, Message, Role, Setting, Triage, User
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 RNG = random.Random(42)
@@ -80,3 +80,9 @@ def make_message(
     session.commit()
     session.refresh(msg)
     return msg
+
+
+def set_time_zone(session: Session, name: str) -> None:
+    """Store the company's time zone directly (an empty database: no rollup to recount)."""
+    session.merge(Setting(key="time_zone", value=name, updated_at=NOW))
+    session.commit()

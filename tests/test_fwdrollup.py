@@ -9,7 +9,7 @@ rebuild, and the forward metrics read from it must equal the reference queries o
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 import pytest
 from sqlmodel import Session, select
@@ -17,9 +17,10 @@ from sqlmodel import Session, select
 from db import fwdrollup, itemrebuild
 from db import triage as tr
 from db import workflow as wf
+from db.clock import day_start, local_at, zone_named
 from db.metrics import Period, Scope, forwards, fwdlive, items
 from db.models import Forward, Item, Message
-from tests.factories import NOW, make_message
+from tests.factories import NOW, make_message, set_time_zone
 from tests.journeys import cast, play_random
 
 START = NOW - timedelta(days=25)
@@ -83,8 +84,13 @@ def _play(session: Session, seed: int, steps: int) -> None:
     )
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_random_forwarding_keeps_the_rollup_equal_to_a_rebuild(session, seed):
+# New York changes its clocks on 1 November, inside the played weeks; Kathmandu is UTC+5:45
+ZONES = ["UTC", "America/New_York", "Asia/Kathmandu"]
+
+
+@pytest.mark.parametrize(("seed", "zone"), [(1, ZONES[0]), (2, ZONES[1]), (3, ZONES[2])])
+def test_random_forwarding_keeps_the_rollup_equal_to_a_rebuild(session, seed, zone):
+    set_time_zone(session, zone)
     _play(session, seed, steps=90)
     conn = session.connection()
     followed, listed = fwdrollup.snapshot(conn), fwdrollup.messages(conn)
@@ -107,19 +113,21 @@ def _forwarded_only(session: Session, period: Period, channel: str | None) -> in
     return len(session.exec(stmt).all())
 
 
-def _nows(last: date) -> list[datetime]:
+def _nows(last: date, zone: tzinfo) -> list[datetime]:
     """Moments to cut at: mid-day on the last day, its midnight, and a day later."""
-    noon = datetime.combine(last, time(13, 17), tzinfo=UTC)
-    return [noon, datetime.combine(last, time(), tzinfo=UTC), noon + timedelta(days=1)]
+    noon = local_at(last, time(13, 17), zone)
+    return [noon, day_start(last, zone), noon + timedelta(days=1)]
 
 
-@pytest.mark.parametrize("seed", [4, 5])
-def test_forward_metrics_from_the_rollup_equal_the_reference(session, seed):
+@pytest.mark.parametrize(("seed", "zone"), [(4, ZONES[0]), (5, ZONES[1]), (6, ZONES[2])])
+def test_forward_metrics_from_the_rollup_equal_the_reference(session, seed, zone):
+    set_time_zone(session, zone)
+    tz = zone_named(zone)
     _play(session, seed, steps=90)
     for last in (NOW.date() - timedelta(days=6), NOW.date(), NOW.date() - timedelta(days=12)):
         for days in (3, 7, 30):
-            period = Period.days_back(days, today=last)
-            ends = [period.start.date() - timedelta(days=1), *period.days()]
+            period = Period.days_back(days, today=last, zone=tz)
+            ends = [period.first - timedelta(days=1), *period.days()]
             for channel in (None, "email", "tweet"):
                 got = items.forwarded_only(session, period=period, scope=Scope(channel=channel))
                 assert got == _forwarded_only(session, period, channel)
@@ -129,13 +137,13 @@ def test_forward_metrics_from_the_rollup_equal_the_reference(session, seed):
                 assert fast.keys() == ref.keys()
                 for day, values in fast.items():
                     assert values == pytest.approx(ref[day], abs=1 / 3600)  # whole seconds
-                for now in _nows(last):
+                for now in _nows(last, tz):
                     got = forwards.sla_by_team(session, period=period, scope=scope, now=now)
                     want = fwdlive.sla_by_team(session, period=period, scope=scope, now=now)
                     assert [tuple(vars(r).values()) for r in got] == want
                     assert forwards.overdue_by_day(
-                        session, days=ends, now=now, scope=scope
-                    ) == fwdlive.overdue_by_day(session, days=ends, now=now, scope=scope)
+                        session, days=ends, now=now, scope=scope, zone=tz
+                    ) == fwdlive.overdue_by_day(session, days=ends, now=now, scope=scope, zone=tz)
 
 
 def test_a_late_acknowledgement_counts_on_the_due_day_and_the_acknowledgement_day(session):

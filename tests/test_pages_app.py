@@ -236,7 +236,7 @@ def test_review_page_shows_each_card_with_inert_text(feed):
 def test_forward_from_a_card_records_the_forward_and_triage(feed, db):
     at = review(feed)
     key = open_action(at, feed["black"], "Forward")
-    assert at.date_input(key=f"{key}_fwd_by").help.startswith("By 17:00 UTC that day")
+    assert at.date_input(key=f"{key}_fwd_by").help.startswith("By 17:00 that day (UTC)")
     at.selectbox(key=f"{key}_fwd_to").set_value(feed["mara"].id)
     submit(at, f"{key}_fwd_go")
     fwd = db.exec(select(Forward)).one()

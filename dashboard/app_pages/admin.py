@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import data, signin, ui
-from db import auth
+from db import auth, clock
 from db.models import Role, utcnow
 from db.settings import DEFAULTS, all_settings, put_setting
 
@@ -26,7 +26,6 @@ LIST_SETTINGS = {
 
 QUARANTINE_COLUMNS = {
     "id": st.column_config.NumberColumn("Record", width=70),
-    "created_at": st.column_config.DatetimeColumn("Rejected (UTC)", format="D MMM YYYY HH:mm"),
     "file": "File",
     "locator": "Where in the file",
     "format": "Format",
@@ -121,6 +120,16 @@ def _settings_tab() -> None:
         values["sla_ack_business_days"] = st.number_input(
             "Acknowledge a forward within (business days)", 1, 30, sla, key="admin_set_sla"
         )
+        zones = clock.zone_names()
+        values["time_zone"] = st.selectbox(
+            "Time zone",
+            zones,
+            index=zones.index(current["time_zone"]) if current["time_zone"] in zones else None,
+            key="admin_set_zone",
+            help="The company's days and clock: the feed's day, due times and business days, "
+            "the digest hour, Insights' days and every time shown. A change recounts Insights' "
+            "daily figures.",
+        )
         values["public_base_url"] = st.text_input(
             "Public base URL",
             current["public_base_url"],
@@ -189,7 +198,12 @@ def _quarantine_tab() -> None:
         shown[["id", "created_at", "file", "locator", "format", "reason", "source"]],
         hide_index=True,
         width="stretch",
-        column_config=QUARANTINE_COLUMNS,
+        column_config={
+            **QUARANTINE_COLUMNS,
+            "created_at": st.column_config.DatetimeColumn(
+                ui.zone_header("Rejected"), format="D MMM YYYY HH:mm", timezone=data.zone_name()
+            ),
+        },
     )
     pick = st.selectbox("Record to download", rows["id"].tolist(), key="admin_quarantine_id")
     raw = data.quarantine_raw(int(pick))

@@ -14,11 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, signin, ui
+from db.clock import local_day
 
 PERIODS = {"7 days": 7, "30 days": 30, "90 days": 90, "Custom": None}
 CHANNELS = {"All channels": None, "Email": "email", "Posts on X": "tweet"}
 MESSAGE_COLUMNS = {
-    "received_at": "Received (UTC)",
+    "received_at": "Received",
     "channel": "Channel",
     "sender": "From",
     "subject": "Subject",
@@ -69,7 +70,7 @@ def _period_picker(today: date) -> tuple[date, date]:
 
 
 def _filters(me) -> tuple[tuple[date, date], str | None, str | None]:
-    today = datetime.now(UTC).date()
+    today = local_day(datetime.now(UTC), data.zone())
     left, mid, right = st.columns([2, 1, 1], vertical_alignment="bottom")
     with left:
         span = _period_picker(today)
@@ -123,9 +124,12 @@ def _show_messages(frame: pd.DataFrame, caption: str) -> None:
         return
     shown = frame.drop(columns=["id", "item_id"]).assign(
         channel=frame["channel"].map(charts.CHANNEL_LABELS),
-        received_at=pd.to_datetime(frame["received_at"], utc=True).dt.strftime(ui.STAMP),
+        received_at=pd.to_datetime(frame["received_at"], utc=True)
+        .dt.tz_convert(data.zone_name())
+        .dt.strftime(ui.STAMP),
     )
-    st.dataframe(shown.rename(columns=MESSAGE_COLUMNS), hide_index=True, height=240)
+    columns = {**MESSAGE_COLUMNS, "received_at": ui.zone_header("Received")}
+    st.dataframe(shown.rename(columns=columns), hide_index=True, height=240)
 
 
 def _volume(specs, span, channel) -> None:

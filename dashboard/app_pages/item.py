@@ -134,7 +134,8 @@ def _timeline(detail) -> None:
     # each linked message's own "attached" event repeats the item's "added n messages" line
     steps = [e for e in detail.timeline if (e.entity, e.action) != ("message", "attached")]
     rows = [(ui.stamp(e.at, zone=False), e.actor or "system", describe(e)) for e in steps]
-    st.dataframe(pd.DataFrame(rows, columns=["When (UTC)", "Who", "What"]), hide_index=True)
+    columns = [ui.zone_header("When"), "Who", "What"]
+    st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True)
 
 
 def _header(detail) -> None:

@@ -129,7 +129,10 @@ else:
         height=460,
         column_config={
             "Received": st.column_config.DatetimeColumn(
-                "Received (UTC)", format="D MMM YYYY HH:mm", width=130
+                ui.zone_header("Received"),
+                format="D MMM YYYY HH:mm",
+                width=130,
+                timezone=data.zone_name(),
             ),
             "Channel": st.column_config.TextColumn(width=70),
             "Score": st.column_config.NumberColumn(format="%.0f", width=60, help=ui.SCORE_HELP),

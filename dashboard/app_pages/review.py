@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard import data, signin, ui
 from dashboard.review_forms import act, action_bar, reset_action
 from db import workflow
+from db.clock import local_day, stamp
 from db.models import utcnow
 
 SHOWN_COMMENTS = 2  # the latest ones; the card stays short
@@ -27,9 +28,9 @@ def _meta_line(card, now: datetime) -> str:
         parts.append(f"{ui.compact_number(card.followers)} followers")
     parts.append(ui.relative_time(card.last_at, now=now))
     if card.count > 1:
-        since = card.first_at.strftime(
-            "%H:%M" if card.first_at.date() == now.date() else "%a %H:%M"
-        )
+        zone = data.zone()
+        same_day = local_day(card.first_at, zone) == local_day(now, zone)
+        since = stamp(card.first_at, zone, "%H:%M" if same_day else "%a %H:%M")
         parts.append(f"**{card.count} messages** · since {since} · {card.trend}")
     return "  ·  ".join(parts)
 
@@ -76,7 +77,8 @@ since_mode = left.toggle(
     if last
     else "Available after your first 'Mark these as reviewed' at the bottom of the feed.",
 )
-day = middle.date_input("Day", value=now.date(), key="review_day", disabled=since_mode)
+today = local_day(now, data.zone())
+day = middle.date_input("Day", value=today, key="review_day", disabled=since_mode)
 cards = data.feed_cards(None if since_mode else day, last if since_mode else None)
 seen = ui.relative_time(last, now=now) if last else "never"
 count = f"{len(cards)} card" + ("" if len(cards) == 1 else "s")
