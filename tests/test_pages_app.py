@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -32,7 +33,7 @@ from db.models import (
     Theme,
     User,
 )
-from tests.factories import NOW, make_message
+from tests.factories import NOW, make_message, set_time_zone
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 PASSWORD = "correct horse battery"
@@ -244,6 +245,22 @@ def test_forward_from_a_card_records_the_forward_and_triage(feed, db):
     assert fwd.respond_by.hour == 17  # as the form's help says: 17:00 UTC that day
     db.expire_all()
     assert db.get(Message, feed["black"].id).triage == "forwarded"
+
+
+def test_review_days_and_due_times_are_the_company_s(feed, db):
+    set_time_zone(db, "America/Los_Angeles")  # NOW's messages arrived on the 19th there
+    at = app(feed["ceo"], page="review")
+    at.date_input(key="review_day").set_value(NOW.date()).run()
+    assert not any("Screen went black" in t for t in texts(at.markdown))
+    at.date_input(key="review_day").set_value(NOW.date() - timedelta(days=1)).run()
+    assert any("Screen went black" in t for t in texts(at.markdown))
+    key = open_action(at, feed["black"], "Forward")
+    help_text = at.date_input(key=f"{key}_fwd_by").help
+    assert help_text.startswith("By 17:00 that day (America/Los_Angeles)")
+    at.selectbox(key=f"{key}_fwd_to").set_value(feed["mara"].id)
+    submit(at, f"{key}_fwd_go")
+    due = db.exec(select(Forward.respond_by)).one()
+    assert due.astimezone(ZoneInfo("America/Los_Angeles")).hour == 17
 
 
 def test_comment_from_a_card_is_stored(feed, db):
@@ -461,6 +478,15 @@ def test_admin_saves_settings(db):
     at.button(key="admin_settings_go").click().run()
     stored = dict(db.exec(select(Setting.key, Setting.value)).all())
     assert stored == {"own_handles": ["acme_help", "acmecars"], "sla_ack_business_days": 2}
+
+
+def test_admin_sets_the_company_time_zone(db):
+    at, _ = admin_app(db)
+    assert at.selectbox(key="admin_set_zone").value == "UTC"
+    at.selectbox(key="admin_set_zone").set_value("Europe/Paris")
+    at.button(key="admin_settings_go").click().run()
+    assert not at.exception, at.exception
+    assert db.get(Setting, "time_zone").value == "Europe/Paris"
 
 
 def test_admin_saves_theme_synonyms_and_refuses_a_malformed_line(db):
