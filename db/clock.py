@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from db.errors import InvalidInput
 
 DEFAULT_ZONE = "UTC"
+_UTC_KEYS = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Universal"})
 ZONE_SETTING = "time_zone"
 # a Core view of the setting table: `feedbackloop feed` reads the zone without SQLModel
 _SETTING = sa.table("setting", sa.column("key", sa.String), sa.column("value", sa.JSON))
@@ -58,7 +59,7 @@ def zone_key(zone: tzinfo) -> str:
 
 def is_utc(zone: tzinfo) -> bool:
     """Return True when local days are UTC days (no conversion needed)."""
-    return zone is UTC or zone_key(zone) in ("UTC", "Etc/UTC", "Etc/GMT", "GMT")
+    return zone is UTC or getattr(zone, "key", None) in _UTC_KEYS
 
 
 def local_day(at: datetime, zone: tzinfo) -> date:

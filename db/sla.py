@@ -158,10 +158,12 @@ def _ago(delta: timedelta) -> str:
 def escalate_overdue(session: Session, *, now: datetime) -> list[Forward]:
     """Escalate every overdue, unacknowledged, not yet escalated forward once; commit."""
     sla, zone = sla_days(session), company_zone(session)
-    # business days are never shorter than calendar days, so this only narrows the scan
+    # business days are never shorter than calendar days (less a clock change, at most 2 h
+    # anywhere), so this only narrows the scan
+    sent_before = now - timedelta(days=sla) + timedelta(hours=2)
     maybe_due = sa.or_(
         Forward.respond_by < now,
-        sa.and_(Forward.respond_by.is_(None), Forward.created_at < now - timedelta(days=sla)),
+        sa.and_(Forward.respond_by.is_(None), Forward.created_at < sent_before),
     )
     candidates = session.exec(
         select(Forward).where(
