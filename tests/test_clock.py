@@ -61,6 +61,14 @@ def test_the_sqlite_day_function_agrees_with_python(moment: datetime, name: str)
     assert clock.sqlite_day(stored, name) == expected.isoformat()
 
 
+@pytest.mark.parametrize("minute", range(10, 20))
+def test_the_sqlite_day_turns_on_the_quarter_hour_of_a_local_midnight(minute: int) -> None:
+    stored = f"2026-11-19 18:{minute:02d}:59.999999"  # Kathmandu's midnight is 18:15 UTC
+    assert clock.sqlite_day(stored, "Asia/Kathmandu") == (
+        "2026-11-20" if minute >= 15 else "2026-11-19"
+    )
+
+
 @pytest.mark.parametrize("name", ZONES)
 def test_the_sql_day_of_a_stored_message_is_its_local_day(session, name) -> None:
     zone = clock.zone_named(name)
