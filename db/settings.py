@@ -1,8 +1,10 @@
-"""Admin settings: the company's own handles and domains, VIPs, the CEO's addresses, SLA targets.
+"""Admin settings: the company's own handles and domains, VIPs, the CEO's addresses, SLA targets
+and time zone.
 
 Values are JSON in the `setting` table; a key that was never set reads as its default in
 `DEFAULTS`. Reads take a Session or a Connection (the ingest pipeline has only a Connection);
-writes are admin-only and record an Event in the same transaction.
+writes are admin-only and record an Event in the same transaction. A new time zone recounts
+Insights' daily rollups in that transaction too: they are keyed by the company's days.
 """
 
 from __future__ import annotations
