@@ -91,8 +91,14 @@ def create_user(
     team: str | None = None,
     password: str | None,
     now: datetime,
+    actor: Any = None,
 ) -> User:
-    """Create a user with a hashed password; refuse bad input and duplicate emails."""
+    """Create a user with a hashed password; refuse bad input and duplicate emails.
+
+    From the app, `actor` (an admin) is checked and recorded; without one the server's command
+    line or the demo is creating it."""
+    if actor is not None:
+        require(actor, "user.manage")
     email = _clean_email(email)
     if role not in set(Role):
         raise InvalidInput(f"Unknown role {role!r}: use executive, manager, staff or admin.")
@@ -109,7 +115,10 @@ def create_user(
     except IntegrityError:
         session.rollback()
         raise Conflict(f"A user with email {email} already exists.") from None
-    session.add(Event(at=now, entity="user", entity_id=user.id, action="created", to_state=role))
+    actor_id = getattr(actor, "id", None)
+    event = Event(at=now, actor_id=actor_id, entity="user", entity_id=user.id, action="created")
+    event.to_state = role
+    session.add(event)
     session.commit()
     return user
 

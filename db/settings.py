@@ -9,6 +9,7 @@ Insights' daily rollups in that transaction too: they are keyed by the company's
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -17,9 +18,10 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from db import itemrebuild, rollup
+from db.auth import require
 from db.clock import DEFAULT_ZONE, ZONE_SETTING, zone_named
-from db.errors import InvalidInput, PermissionDenied
-from db.models import Event, Role, Setting
+from db.errors import InvalidInput
+from db.models import Event, Setting
 
 DEFAULTS: dict[str, Any] = {
     "company_name": "",
@@ -95,32 +97,35 @@ def all_settings(session_or_conn: Session | Connection) -> dict[str, Any]:
 
 
 def put_setting(session: Session, key: str, value: Any, *, actor: Any, now: datetime) -> Any:
-    """Store a setting (admins only) with its audit Event; return the normalised value."""
-    if getattr(actor, "role", None) != Role.ADMIN:
-        raise PermissionDenied("Only an admin can change settings.")
-    clean = _normalise(key, value)
-    row = session.get(Setting, key)
-    old = row.value if row else DEFAULTS[key]
-    if row is None:
-        row = Setting(key=key, value=clean, updated_at=now)
-    else:
-        row.value, row.updated_at = clean, now
-    session.add(row)
-    if key == ZONE_SETTING and clean != old:
+    """Store one setting (admins only) with its audit Event; return the normalised value."""
+    save_settings(session, {key: value}, actor=actor, now=now)
+    return all_settings(session)[key]
+
+
+def save_settings(
+    session: Session, values: Mapping[str, Any], *, actor: Any, now: datetime
+) -> list[str]:
+    """Store the settings that changed (admins only), all or none; return their keys.
+
+    Every value is checked before any is written, so one bad line saves nothing; each change
+    records an Event in the same transaction.
+    """
+    require(actor, "settings.manage")
+    clean = {key: _normalise(key, value) for key, value in values.items()}
+    current = all_settings(session)
+    changed = [key for key, value in clean.items() if value != current[key]]
+    for key in changed:
+        row = session.get(Setting, key) or Setting(key=key)
+        row.value, row.updated_at = clean[key], now
+        session.add(row)
+        data = {"key": key, "from": current[key], "to": clean[key]}
+        session.add(Event(at=now, actor_id=actor.id, entity="setting", entity_id=0,
+                          action="updated", data=data))  # fmt: skip
+    if ZONE_SETTING in changed:
         session.flush()  # the rebuild reads the new zone
         _rekey_days(session)
-    session.add(
-        Event(
-            at=now,
-            actor_id=actor.id,
-            entity="setting",
-            entity_id=0,
-            action="updated",
-            data={"key": key, "from": old, "to": clean},
-        )
-    )
     session.commit()
-    return clean
+    return changed
 
 
 def _rekey_days(session: Session) -> None:

@@ -73,6 +73,18 @@ def test_duplicate_email_is_a_conflict_whatever_the_case(session, mara):
         )
 
 
+def test_only_an_admin_may_create_a_user_from_the_app(session, mara):
+    fields = dict(email="sam@example.com", name="Sam", role="staff", password=PASSWORD, now=NOW)
+    with pytest.raises(PermissionDenied, match="user: manage"):
+        auth.create_user(session, **fields, actor=mara)
+    admin = auth.create_user(
+        session, email="ada@example.com", name="Ada", role="admin", password=PASSWORD, now=NOW
+    )
+    sam = auth.create_user(session, **fields, actor=admin)
+    event = session.exec(select(Event).where(Event.entity_id == sam.id)).one()
+    assert (event.action, event.actor_id, event.to_state) == ("created", admin.id, "staff")
+
+
 def test_authenticate_returns_the_user_for_the_right_password(session, mara):
     assert _sign_in(session, PASSWORD, NOW).id == mara.id
 

@@ -20,7 +20,7 @@ from db.feedcli import JSON_KEYS, print_feed
 from db.ingest.records import message_row
 from db.models import Event, Message, Role, Setting, Triage
 from db.queries import list_messages, morning_feed
-from db.settings import DEFAULTS, all_settings, get_setting, put_setting
+from db.settings import DEFAULTS, all_settings, get_setting, put_setting, save_settings
 from tests.factories import NOW, make_user
 
 DAY = NOW.date()
@@ -161,6 +161,21 @@ def test_only_an_admin_may_change_settings_and_values_are_checked(session):
         put_setting(session, "no_such_key", 1, actor=admin, now=NOW)
     with pytest.raises(InvalidInput):
         put_setting(session, "sla_ack_business_days", 0, actor=admin, now=NOW)
+
+
+def test_saving_settings_is_all_or_nothing_and_audits_only_changes(session):
+    admin = make_user(session, email="root@example.com", name="Ada", role=Role.ADMIN)
+    put_setting(session, "own_domains", ["voltra.example"], actor=admin, now=NOW)
+    bad = {"vip_handles": "kasia", "theme_synonyms": "stall: bay\nno colon here"}
+    with pytest.raises(InvalidInput, match="line 2"):
+        save_settings(session, bad, actor=admin, now=NOW)
+    assert get_setting(session, "vip_handles") == []  # the good value was not saved either
+    form = {"own_domains": "Voltra.example", "vip_handles": "@Kasia", "sla_ack_business_days": 2}
+    changed = ["vip_handles", "sla_ack_business_days"]
+    assert save_settings(session, form, actor=admin, now=NOW) == changed
+    events = session.exec(select(Event).where(Event.entity == "setting")).all()
+    assert [e.data["key"] for e in events] == ["own_domains", *changed]
+    assert events[-1].data == {"key": "sla_ack_business_days", "from": 1, "to": 2}
 
 
 def test_rescore_applies_new_settings_to_stored_messages(engine, session):

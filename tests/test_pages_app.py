@@ -433,7 +433,7 @@ def admin_app(db) -> tuple[AppTest, User]:
 
 
 def test_admin_adds_a_user(db):
-    at, _ = admin_app(db)
+    at, admin = admin_app(db)
     at.text_input(key="admin_new_name").input("Mara Lind")
     at.text_input(key="admin_new_email").input("mara@example.com")
     at.selectbox(key="admin_new_role").set_value("manager")
@@ -441,6 +441,8 @@ def test_admin_adds_a_user(db):
     at.button(key="admin_add_go").click().run()
     added = db.exec(select(User).where(User.email == "mara@example.com")).one()
     assert (added.name, added.role) == ("Mara Lind", "manager")
+    created = select(Event.actor_id).where(Event.entity_id == added.id, Event.action == "created")
+    assert db.exec(created).one() == admin.id  # the audit trail says which admin added her
 
 
 def test_admin_deactivates_a_user(db):
@@ -489,17 +491,19 @@ def test_admin_sets_the_company_time_zone(db):
     assert db.get(Setting, "time_zone").value == "Europe/Paris"
 
 
-def test_admin_saves_theme_synonyms_and_refuses_a_malformed_line(db):
+def test_admin_saves_theme_synonyms_and_a_malformed_line_saves_nothing(db):
     at, _ = admin_app(db)
     at.text_area(key="admin_set_synonyms").input("stall: Stall charger  bay")
     at.button(key="admin_settings_go").click().run()
     stored = dict(db.exec(select(Setting.key, Setting.value)).all())
     assert stored == {"theme_synonyms": ["stall: stall charger bay"]}
     at.text_area(key="admin_set_synonyms").input("stall charger bay")
+    at.text_area(key="admin_set_own_handles").input("acme_help")
     at.button(key="admin_settings_go").click().run()
     assert "line 1" in at.error[0].value
-    db.expire_all()
+    db.expire_all()  # nothing of the form is saved, not even the good handle
     assert db.get(Setting, "theme_synonyms").value == ["stall: stall charger bay"]
+    assert db.get(Setting, "own_handles") is None
 
 
 def test_admin_lists_quarantine_with_a_download_of_the_raw_bytes(db):

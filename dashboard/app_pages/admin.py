@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import data, signin, ui
 from db import auth, clock
 from db.models import Role, utcnow
-from db.settings import DEFAULTS, all_settings, put_setting
+from db.settings import all_settings, save_settings
 
 LIST_SETTINGS = {
     "own_handles": "Our own X handles",
@@ -32,11 +32,6 @@ QUARANTINE_COLUMNS = {
     "reason": st.column_config.TextColumn("Why it was rejected", width="large"),
     "source": "Full path (uploads: a temporary copy)",
 }
-
-
-def _add_user(s, *, actor, now, **fields):
-    auth.require(actor, "user.manage")
-    return auth.create_user(s, now=now, **fields)
 
 
 def _users_tab() -> None:
@@ -65,7 +60,7 @@ def _users_tab() -> None:
         password = st.text_input("Initial password", type="password", key="admin_new_password")
         if st.form_submit_button("Add user", type="primary", key="admin_add_go"):
             fields = dict(email=email, name=name, role=role, team=team or None, password=password)
-            _run(_add_user, f"Added {name}.", **fields)
+            _run(auth.create_user, f"Added {name}.", **fields)
     active = users[users["active"]]
     labels = {row.id: f"{row.name} <{row.email}>" for row in active.itertuples()}
     with deactivate, st.form("admin_deactivate"):
@@ -139,21 +134,17 @@ def _settings_tab() -> None:
             "with it. Empty: the server's FL_BASE_URL, else http://localhost:8501.",
         )
         if st.form_submit_button("Save settings", type="primary", key="admin_settings_go"):
-            _save_settings(current, values)
+            _save_settings(values)
 
 
-def _save_settings(current: dict, values: dict) -> None:
+def _save_settings(values: dict) -> None:
+    def saved(changed: list[str]) -> str:
+        return "Settings saved." if changed else "Nothing to save: no setting changed."
+
     with data.session() as s:
-        me = signin.actor(s)
-        for key, value in values.items():
-            if isinstance(DEFAULTS.get(key), list):
-                value = [line.strip() for line in value.splitlines() if line.strip()]
-            if key in DEFAULTS and value != current[key]:
-                done = ui.domain_action(put_setting, s, key, value, actor=me, now=utcnow())
-                if done is None:
-                    return
-    st.session_state[ui.FLASH_KEY] = "Settings saved."
-    st.rerun()
+        ui.domain_action(
+            save_settings, s, values, success=saved, rerun=True, actor=signin.actor(s), now=utcnow()
+        )
 
 
 def _import_tab() -> None:
