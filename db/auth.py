@@ -60,7 +60,9 @@ PERMISSIONS: dict[str, dict[str, str]] = {
         "item.close_loop": OWN,
     },
     Role.STAFF: {"changes.read": ANY},
-    Role.ADMIN: {"changes.read": ANY, "user.manage": ANY, "settings.manage": ANY},
+    Role.ADMIN: dict.fromkeys(
+        ("changes.read", "user.manage", "settings.manage", "messages.import"), ANY
+    ),
 }
 
 

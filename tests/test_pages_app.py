@@ -530,12 +530,14 @@ def test_admin_imports_an_uploaded_file(db):
         b' "author_id": "42", "created_at": "2026-11-20T07:00:00.000Z"}],'
         b' "includes": {"users": [{"id": "42", "username": "kim", "name": "Kim"}]}}'
     )
-    at, _ = admin_app(db)
+    at, admin = admin_app(db)
     at.file_uploader(key="admin_upload").upload("tweets.json", tweets, "application/json").run()
     at.button(key="admin_import_go").click().run()
     assert not at.exception, at.exception
     assert db.exec(select(Message.external_id)).all() == ["1850000000000000001"]
     assert [m.value for m in at.metric][:1] == ["1"]
+    audit = db.exec(select(Event.actor_id, Event.data).where(Event.entity == "import")).one()
+    assert audit == (admin.id, {**audit[1], "files": ["tweets.json"], "imported": 1})
 
 
 def test_mark_reviewed_turns_on_since_my_last_review(feed, db):

@@ -6,13 +6,13 @@ checks that the acting user is an admin and records the Event.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import streamlit as st
 
 from dashboard import data, signin, ui
 from db import auth, clock
+from db.ingest.uploads import import_uploads
 from db.models import Role, utcnow
 from db.settings import all_settings, save_settings
 
@@ -155,22 +155,19 @@ def _import_tab() -> None:
     files = st.file_uploader("Files", accept_multiple_files=True, key="admin_upload")
     if not files or not st.button("Import", type="primary", key="admin_import_go"):
         return
-    from db.ingest.pipeline import ingest_paths
-
-    with tempfile.TemporaryDirectory() as folder, st.spinner("Importing…"):
-        paths = []
-        for upload in files:
-            path = Path(folder) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
-            paths.append(path)
-        result = ingest_paths(data.engine(), paths, now=utcnow())
-    data.clear_caches()
+    uploads = [(upload.name, upload.getvalue()) for upload in files]
+    with data.session() as s:
+        me = signin.actor(s)
+    with st.spinner("Importing…"):  # no session stays open while the import writes
+        result = ui.domain_action(import_uploads, data.engine(), uploads, actor=me, now=utcnow())
+    if result is None:
+        return
     cols = st.columns(3)
     cols[0].metric("Imported", result.imported)
     cols[1].metric("Duplicates", result.duplicates)
     cols[2].metric("Rejected", result.rejected)
     for name, reason in result.unreadable:
-        st.warning(f"{Path(name).name}: {reason}")
+        st.warning(f"{name}: {reason}")
     if result.rejected:
         st.info(
             f"{result.rejected} record(s) could not be read: the Quarantine tab lists each "
