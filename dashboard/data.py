@@ -88,7 +88,7 @@ def messages_frame(
     channel: str | None, day: date | None, limit: int = 200, offset: int = 0
 ) -> pd.DataFrame:
     """Return stored messages, newest first, as a DataFrame."""
-    from db.queries import list_messages
+    from db.views import list_messages
 
     with session() as s:
         rows = list_messages(s, channel=channel, day=day, limit=limit, offset=offset)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from sqlalchemy.engine import Engine
 
-    from db.queries import FeedCard
+    from db.feedcards import FeedCard
 
 JSON_KEYS = ("rank", "score", "title", "channel", "reasons", "count", "theme", "message_ids")
 DEFAULT_LIMIT, MAX_LIMIT = 20, 500

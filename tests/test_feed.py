@@ -19,8 +19,9 @@ from db.errors import InvalidInput, PermissionDenied
 from db.feedcli import JSON_KEYS, print_feed
 from db.ingest.records import message_row
 from db.models import Event, Message, Role, Setting, Triage
-from db.queries import list_messages, morning_feed
+from db.queries import morning_feed
 from db.settings import DEFAULTS, all_settings, get_setting, put_setting, save_settings
+from db.views import list_messages
 from tests.factories import NOW, make_user
 
 DAY = NOW.date()

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
-from db import models, queries
+from db import models, views
 from db.errors import InvalidInput
 from db.feedcli import plain_args
 from db.schema import HEAD, current_revision, ensure_current
@@ -104,7 +104,7 @@ def test_a_database_without_schema_is_refused_not_created_by_readers(db_url):
         engine.dispose()
 
 
-@pytest.mark.parametrize("view", [queries.M, queries.T, queries.C], ids=lambda v: v.name)
+@pytest.mark.parametrize("view", [views.M, views.T, views.C], ids=lambda v: v.name)
 def test_the_feed_core_views_match_the_models(view):
     table = SQLModel.metadata.tables[view.name]
     for column in view.columns:
@@ -114,4 +114,4 @@ def test_the_feed_core_views_match_the_models(view):
         # aware UTC timestamps need the same decorator on both sides
         if model_type._type_affinity is sa.DateTime:
             assert type(column.type).__name__ == type(model_type).__name__ == "UTCDateTime"
-    assert queries.NEW == models.Triage.NEW
+    assert views.NEW == models.Triage.NEW
