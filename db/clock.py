@@ -93,16 +93,6 @@ def add_business_days(start: datetime, days: int, zone: tzinfo) -> datetime:
     return local_at(day, local.time(), zone)
 
 
-def business_days_between(start: datetime, end: datetime, zone: tzinfo) -> int:
-    """Return how many weekdays lie after `start`'s local day up to and including `end`'s."""
-    day, last = local_day(start, zone), local_day(end, zone)
-    count = 0
-    while day < last:
-        day += timedelta(days=1)
-        count += day.weekday() < 5
-    return count
-
-
 def stamp(at: datetime, zone: tzinfo, fmt: str = "%d %b %Y %H:%M", *, label: bool = False) -> str:
     """Return a moment as the company's wall-clock time; `label` adds the zone ("GMT")."""
     local = at.astimezone(zone)

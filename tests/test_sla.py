@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from db.clock import add_business_days, business_days_between
+from db.clock import add_business_days
 from db.models import Event, Forward, Outbox
 from db.sla import escalate_overdue, is_overdue, queue_forward_notices
 from tests.factories import NOW, make_ceo, make_charging_manager, make_message
@@ -28,12 +28,6 @@ assert FRI.weekday() == 4
 )
 def test_add_business_days_skips_weekends(start, days, expected) -> None:
     assert add_business_days(start, days, UTC) == expected
-
-
-def test_business_days_between_counts_weekdays_only() -> None:
-    assert business_days_between(FRI, FRI + timedelta(days=3), UTC) == 1  # Fri → Mon
-    assert business_days_between(FRI, FRI + timedelta(days=7), UTC) == 5
-    assert business_days_between(FRI, FRI, UTC) == 0
 
 
 def _forward(session, ceo, mara, *, created: datetime, respond_by: datetime | None) -> Forward:
