@@ -111,7 +111,10 @@ def save_settings(
     records an Event in the same transaction.
     """
     require(actor, "settings.manage")
-    clean = {key: _normalise(key, value) for key, value in values.items()}
+    try:
+        clean = {key: _normalise(key, value) for key, value in values.items()}
+    except InvalidInput as error:
+        raise InvalidInput(f"{error} Nothing was saved.") from None
     current = all_settings(session)
     changed = [key for key, value in clean.items() if value != current[key]]
     for key in changed:
