@@ -1,6 +1,6 @@
 """Admin: users, settings, importing files, and the quarantine of records that could not be read.
 
-Every change is one call into `db/` (`db.auth`, `db.settings`, `db.ingest.pipeline`), which
+Every change is one call into `db/` (`db.auth`, `db.settings`, `db.ingest.uploads`), which
 checks that the acting user is an admin and records the Event.
 """
 

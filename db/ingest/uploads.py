@@ -3,7 +3,8 @@
 The command line imports paths on the server by whoever runs it; an upload arrives as bytes from
 a signed-in user. This checks that user may import, copies the bytes under their own names into
 a private temporary folder (the quarantine keeps each rejected record's raw bytes, not the
-file), runs the ordinary import, and records who imported what in the audit log.
+file), runs the ordinary import, and records who imported what in the audit log. An import
+commits in batches (an interrupted one keeps what it stored), so its Event follows the last batch.
 """
 
 from __future__ import annotations
