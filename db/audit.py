@@ -73,10 +73,6 @@ def get_or_404(session: Session, model: type[T], row_id: int | None) -> T:
 
 def sla_respond_by(session: Session, now: datetime) -> datetime:
     """Return the default respond-by time: now plus the acknowledge SLA in business days."""
-    try:
-        from db.settings import get_setting
+    from db.sla import sla_days  # it e-mails (jinja2): loaded only when a forward is made
 
-        days = int(get_setting(session, "sla_ack_business_days"))
-    except (ImportError, ValueError, TypeError):
-        days = 1
-    return add_business_days(now, days, company_zone(session))
+    return add_business_days(now, sla_days(session), company_zone(session))

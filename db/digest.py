@@ -94,9 +94,8 @@ class ExecutiveDigest:
         )
 
 
-def _forward_lines(session: Session, forwards: list[Forward], *, now: datetime):
+def _forward_lines(session: Session, forwards: list[Forward], *, now: datetime, zone: tzinfo):
     sla, base, names = sla_days(session), base_url(session), _names(session)
-    zone = company_zone(session)
     lines = []
     for f in forwards:
         item = session.get(Item, f.item_id) if f.item_id else None
@@ -129,6 +128,7 @@ def _item_lines(session: Session, items) -> tuple[ItemLine, ...]:
 
 def manager_digest(session: Session, user: User, *, now: datetime) -> ManagerDigest:
     """Compose one manager's digest."""
+    zone = company_zone(session)
     fwds = session.exec(
         select(Forward).where(Forward.recipient_id == user.id, Forward.acknowledged_at.is_(None))
     ).all()
@@ -139,8 +139,8 @@ def manager_digest(session: Session, user: User, *, now: datetime) -> ManagerDig
         user.id,
         user.name,
         user.email,
-        local_day(now, company_zone(session)),
-        _forward_lines(session, list(fwds), now=now),
+        local_day(now, zone),
+        _forward_lines(session, list(fwds), now=now, zone=zone),
         _item_lines(session, items),
     )
 
@@ -175,7 +175,7 @@ def executive_digest(session: Session, user: User, *, now: datetime) -> Executiv
         _cards(session, start, now=now),
         _item_lines(session, shipped),
         _item_lines(session, closed),
-        _forward_lines(session, overdue, now=now),
+        _forward_lines(session, overdue, now=now, zone=zone),
         median_days_to_fix(milestones_for(session, recent).values()),
         failed,
     )
@@ -225,9 +225,9 @@ def queue_digests(session: Session, digests, *, now: datetime) -> int:
     """Queue each digest once per user and day (caller commits); return how many are new."""
     from db.notify import enqueue, render
 
-    new = 0
+    new, today = 0, local_day(now, company_zone(session))
     for d in digests:
-        key = digest_key(d.user_id, local_day(now, company_zone(session)))
+        key = digest_key(d.user_id, today)
         text, html = render(d.template, title=d.subject, d=d)
         row = enqueue(
             session,

@@ -99,7 +99,7 @@ def all_settings(session_or_conn: Session | Connection) -> dict[str, Any]:
 def put_setting(session: Session, key: str, value: Any, *, actor: Any, now: datetime) -> Any:
     """Store one setting (admins only) with its audit Event; return the normalised value."""
     save_settings(session, {key: value}, actor=actor, now=now)
-    return all_settings(session)[key]
+    return get_setting(session, key)
 
 
 def save_settings(
