@@ -62,7 +62,7 @@ def timed_ingest(url: str, paths: list[Path], batch_size: int, enrich: bool) -> 
     engine = make_engine(url)
     original = db.enrich.enrich_batch, db.enrich.theme_context
     if not enrich:  # no scoring, no theming, and no text analysis in the reader process
-        db.enrich.enrich_batch = lambda conn, rows, *, now: None
+        db.enrich.enrich_batch = lambda conn, rows, *, now, ahead=None: None
         db.enrich.theme_context = lambda conn: None
     try:
         start, cpu = time.perf_counter(), _cpu()
