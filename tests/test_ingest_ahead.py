@@ -157,3 +157,26 @@ def test_read_ahead_is_for_large_inputs_on_more_than_one_core(monkeypatch):
     monkeypatch.setenv("FEEDBACKLOOP_READ_AHEAD", "off")
     monkeypatch.setattr(ahead.os, "cpu_count", lambda: 8)
     assert not ahead.wanted([10 * ahead.AHEAD_FROM])
+
+
+def test_leaving_early_stops_helpers_and_their_threads(tmp_path, monkeypatch):
+    monkeypatch.setattr(ahead, "QUEUE_CHUNKS", 1)  # helpers and threads blocked, waiting on us
+    files = write_tweet_pages(tmp_path, 4000, per_page=2000, now=NOW)
+    with (
+        pytest.raises(KeyboardInterrupt),
+        ahead.Helper([(str(f), "xapi") for f in files], None) as h,
+    ):
+        next(h.items(0))
+        raise KeyboardInterrupt  # Ctrl-C in the middle of the first file
+    assert all(w.process.poll() is not None for w in h.workers)
+    assert not any(w.drainer.is_alive() for w in h.workers)
+
+
+def test_without_an_interpreter_to_start_everything_is_read_here(tmp_path, monkeypatch):
+    monkeypatch.setattr(ahead.sys, "executable", str(tmp_path / "no-python"))
+    files = write_tweet_pages(tmp_path / "t", 600, per_page=200, now=NOW)
+    jobs = [(str(f), "xapi") for f in files]
+    with ahead.Helper(jobs, None) as helper:
+        got = [item.row["external_id"] for i in range(3) for item, _ in helper.items(i)]
+    assert all(w.stopped and "no-python" in w.stopped for w in helper.workers)
+    assert got == [i.row["external_id"] for f in files for i, _ in read_items(f, "xapi")]

@@ -114,26 +114,26 @@ class _Worker:
         self.process: subprocess.Popen | None = None
         self.stopped: str | None = None  # why it ended early (the files left are read here)
         self.frames: queue.Queue[bytes | None] = queue.Queue(QUEUE_CHUNKS)
+        self.closing = threading.Event()
+        self.drainer: threading.Thread | None = None
 
     def start(self) -> None:
         root = str(Path(db.__file__).resolve().parent.parent)  # where `db` is importable from
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (root, os.environ.get("PYTHONPATH")) if p)}  # fmt: skip
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "db.ingest.ahead"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-        )
-        assert self.process.stdin is not None
+        command = [sys.executable, "-m", "db.ingest.ahead"]
         try:
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                            env=env)  # fmt: skip
+            assert self.process.stdin is not None
             pickle.dump((self.jobs, self.context), self.process.stdin, pickle.HIGHEST_PROTOCOL)
             self.process.stdin.close()
-        except OSError:  # it died at once: its files are read here
-            self._stop()
+        except OSError as e:  # no interpreter to start, or it died at once: read here
+            self._stop(str(e))
             return
-        threading.Thread(target=self._drain, name="ingest-ahead", daemon=True).start()
+        self.drainer = threading.Thread(target=self._drain, name="ingest-ahead", daemon=True)
+        self.drainer.start()
 
     def _drain(self) -> None:
         """Move chunks from the pipe to the queue as they come; None marks the end."""
@@ -141,11 +141,21 @@ class _Worker:
         pipe = self.process.stdout
         try:
             while head := pipe.read(_SIZE.size):
-                frame = pipe.read(_SIZE.unpack(head)[0])
-                self.frames.put(frame)
-        except (OSError, ValueError, struct.error):  # the pipe broke, or was closed on exit
+                if not self._put(pipe.read(_SIZE.unpack(head)[0])):
+                    return
+        except (OSError, ValueError, struct.error):  # the pipe broke
             pass
-        self.frames.put(None)
+        self._put(None)
+
+    def _put(self, frame: bytes | None) -> bool:
+        """Queue a frame, waiting for room; return False if the worker is being closed."""
+        while not self.closing.is_set():
+            try:
+                self.frames.put(frame, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     def next(self) -> Handed | None:
         """Return the next chunk from the helper, or None once it has stopped."""
@@ -158,22 +168,23 @@ class _Worker:
             self._stop()
             return None
 
-    def _stop(self) -> None:
-        assert self.process is not None
-        self.process.kill()
-        code = self.process.wait()
-        self.stopped = f"the helper reading ahead stopped (exit code {code})"
+    def _stop(self, why: str | None = None) -> None:
+        if self.process is not None:
+            self.process.kill()
+            why = why or f"exit code {self.process.wait()}"
+        self.stopped = f"the helper reading ahead stopped ({why})"
 
     def close(self) -> None:
+        """Stop the helper (done with it, or given up on it) and the draining thread."""
+        self.closing.set()
         if self.process is None:
             return
-        self.process.kill()  # done with it, or given up on it
+        self.process.kill()
         self.process.wait()
-        while True:  # unblock the draining thread, which then sees the end of the pipe
-            try:
-                self.frames.get_nowait()
-            except queue.Empty:
-                break
+        if self.drainer is not None:
+            self.drainer.join()  # it sees the end of the pipe, or `closing` while it waits
+        assert self.process.stdout is not None
+        self.process.stdout.close()
 
 
 def serve(

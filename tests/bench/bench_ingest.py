@@ -9,8 +9,10 @@ same pragmas, batches of the same size) measured in the same run. Run by hand:
     python tests/bench/bench_ingest.py --n 1000000 --repeat 1
     python tests/bench/bench_ingest.py --n 100000 --shuffled-times   # tweets out of time order
 
-Tweets arrive in time order, as X's time-ordered ids make every export and search; with
-`--shuffled-times` each has a random time in the 30 days instead (the worst case for the
+Inputs this size are read ahead by `db.ingest.ahead`'s helper processes when enrichment is on
+(`FEEDBACKLOOP_READ_AHEAD=0` measures the import read in one process); "CPU time" counts the
+helpers too. Tweets arrive in time order, as X's time-ordered ids make every export and search;
+with `--shuffled-times` each has a random time in the 30 days instead (the worst case for the
 indexes that lead with the received time).
 """
 
