@@ -164,7 +164,8 @@ def main() -> None:
         shown = ", ".join(f"{v:,.0f}" for v in values)
         print(f"  {name:46s} {statistics.median(values):>10,.0f}   [{shown}]")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory of this process: {peak:.0f} MB")
+    helper = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak resident memory of this process: {peak:.0f} MB; of a helper: {helper:.0f} MB")
 
 
 if __name__ == "__main__":
