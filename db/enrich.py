@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -21,21 +21,10 @@ from db.models import Contact, Message, Theme
 from db.scoring import message_text, score_message, text_facts
 from db.settings import all_settings
 from db.signals import Context
-from db.signature import Folds, keyed_signature, remember_keyed
+from db.signature import Folds, keyed_signature
 
 RESCORE_CHUNK = 5000
 ThemeContext = tuple[frozenset[str], Folds]  # the company's own words, and its synonyms
-Keyed = tuple[list[str], list[str], list[str]]  # `db.signature.keyed_signature`'s answer
-
-
-class Analysis(NamedTuple):
-    """What text analysis ahead of a batch needs from the settings, read once per import."""
-
-    ignore: frozenset[str]  # the company's own words: never a theme's subject
-    folds: Folds  # the company's synonyms
-    scoring: Context  # own accounts, CEO addresses and VIPs, for scoring ahead
-
-
 _SCORED = ("sentiment", "complaint", "score", "reasons", "is_noise")
 
 
@@ -64,15 +53,13 @@ def _vocabulary(settings: dict[str, Any]) -> ThemeContext:
     return _ignored(settings), Folds.parse(settings["theme_synonyms"])
 
 
-def theme_context(conn: Connection) -> Analysis | None:
-    """Return what text analysis ahead of `enrich_batch` works with: the company's words,
-    synonyms and scoring context (None, from a caller that switches enrichment off, means no
-    analysis ahead)."""
-    settings = all_settings(conn)
-    return Analysis(*_vocabulary(settings), Context.from_settings(settings))
+def theme_context(conn: Connection) -> ThemeContext | None:
+    """Return what `enrich_batch` builds theme keys with: the company's words and synonyms
+    (None, from a caller that switches enrichment off, means no analysis ahead)."""
+    return _vocabulary(all_settings(conn))
 
 
-def prepare(row: dict[str, Any], context: Analysis | None) -> None:
+def prepare(row: dict[str, Any], context: ThemeContext | None) -> None:
     """Analyse a new row's text ahead of its batch: tokens, cues, tone and theme keys.
 
     Pure in the text; the results wait in the memos `enrich_batch` reads, so an import does
@@ -83,81 +70,33 @@ def prepare(row: dict[str, Any], context: Analysis | None) -> None:
     text = message_text(row)
     facts = text_facts(text)
     if facts.noise is None and not row.get("is_retweet"):
-        keyed_signature(text, ignore=context.ignore, words=facts.words, folds=context.folds)
-
-
-def analyse(row: dict[str, Any], context: Analysis) -> Keyed | None:
-    """Score a new row as if its sender had no contact facts (no VIP tier, tenure or verified
-    mark on file), in place; return its theme keys (None: noise, which gets no theme).
-
-    What a helper process does ahead of the import (`db.ingest.ahead`): pure in the row and
-    the context. `score_rows` scores the row again where its contact turns out to have facts.
-    """
-    text = message_text(row)
-    facts = text_facts(text)
-    n = score_message(row, ctx=context.scoring, contact=None, facts=facts)
-    row["sentiment"], row["complaint"], row["score"] = n.sentiment, n.complaint, n.score
-    row["reasons"], row["is_noise"] = n.reasons, n.is_noise
-    if n.is_noise:
-        return None
-    return keyed_signature(text, ignore=context.ignore, words=facts.words, folds=context.folds)
-
-
-def remember(row: dict[str, Any], keyed: Keyed | None, context: Analysis) -> None:
-    """Keep theme keys worked out by a helper process where `enrich_batch` will look for them."""
-    if keyed is not None:
-        remember_keyed(message_text(row), context.ignore, context.folds, keyed)
+        ignore, folds = context
+        keyed_signature(text, ignore=ignore, words=facts.words, folds=folds)
 
 
 def score_rows(
-    conn: Connection, rows: list[dict[str, Any]], *, ahead: Ahead | None = None
+    conn: Connection, rows: list[dict[str, Any]]
 ) -> tuple[tuple[frozenset[str], Folds], dict[int, list[str]]]:
     """Set the scoring fields on each row in place; return the company's words and synonyms
-    (for theming) and each row's tokens (of the rows scored here).
-
-    `ahead`: rows `analyse` scored already, and with what; those are scored again only where
-    their contact has facts, their follower count was filled in from the contact since, or
-    the settings changed meanwhile."""
+    (for theming) and each row's tokens."""
     settings = all_settings(conn)
     ctx = Context.from_settings(settings)
     contacts = _contacts(conn, (r.get("contact_id") for r in rows))
     said: dict[int, list[str]] = {}
-    done = ahead.followers if ahead is not None and ahead.scoring == ctx else {}
     for row in rows:
-        contact = contacts.get(row.get("contact_id"))
-        if done and done.get(id(row)) == row["followers"] and not _has_facts(contact):
-            continue  # scored ahead, and nothing it was scored without matters
         facts = text_facts(message_text(row))
         said[id(row)] = facts.words
-        n = score_message(row, ctx=ctx, contact=contact, facts=facts)
+        n = score_message(row, ctx=ctx, contact=contacts.get(row.get("contact_id")), facts=facts)
         row["sentiment"], row["complaint"], row["score"] = n.sentiment, n.complaint, n.score
         row["reasons"], row["is_noise"] = n.reasons, n.is_noise
     return _vocabulary(settings), said
 
 
-class Ahead(NamedTuple):
-    """Rows of a batch scored by `analyse` ahead: id(row) -> its follower count then, and the
-    scoring context they were scored with."""
-
-    followers: dict[int, int]
-    scoring: Context
-
-
-def _has_facts(contact: dict[str, Any] | None) -> bool:
-    """Return whether a contact's facts change a score (`analyse` assumed none)."""
-    return contact is not None and bool(
-        contact["vip_tier"] or contact["verified"] or contact["customer_since"] is not None
-    )
-
-
-def enrich_batch(
-    conn: Connection, rows: list[dict[str, Any]], *, now: datetime, ahead: Ahead | None = None
-) -> None:
-    """Set sentiment, complaint, score, reasons, is_noise and theme_id on each row, in place
-    (`ahead`: rows scored already by `analyse`, see `score_rows`)."""
+def enrich_batch(conn: Connection, rows: list[dict[str, Any]], *, now: datetime) -> None:
+    """Set sentiment, complaint, score, reasons, is_noise and theme_id on each row, in place."""
     if not rows:
         return
-    (ignore, folds), said = score_rows(conn, rows, ahead=ahead)
+    (ignore, folds), said = score_rows(conn, rows)
     themes.assign(conn, rows, ignore=ignore, now=now, words=said, folds=folds)
 
 

@@ -197,13 +197,6 @@ def keyed_signature(
     return found
 
 
-def remember_keyed(
-    text: str, ignore: frozenset[str], folds: Folds, keyed: tuple[list[str], list[str], list[str]]
-) -> None:
-    """Store `keyed_signature`'s answer for `text`, worked out elsewhere (a helper process)."""
-    _KEYED.put((text, ignore, folds.key), keyed)
-
-
 def candidate_keys(terms: Sequence[str]) -> list[str]:
     """Return the pair keys of a message's terms, in preference order."""
     return [a + "+" + b if a < b else b + "+" + a for a, b in combinations(terms, 2)]

@@ -75,7 +75,7 @@ def test_interrupted_import_keeps_committed_batches_and_a_rerun_completes_it(
     path = write_tweets(tmp_path / "t.json", 30)
     calls = []
 
-    def fail_on_second_batch(conn, rows, *, now, ahead=None):
+    def fail_on_second_batch(conn, rows, *, now):
         calls.append(len(rows))
         if len(calls) == 2:
             raise KeyboardInterrupt
@@ -222,7 +222,7 @@ def test_a_second_interrupt_still_waits_for_the_writer_to_finish_its_batch(monke
 def test_enrich_sees_new_rows_with_contacts_and_its_scores_are_stored(eng, monkeypatch):
     seen = []
 
-    def fake_enrich(conn, rows, *, now, ahead=None):
+    def fake_enrich(conn, rows, *, now):
         for row in rows:
             seen.append((row["external_id"], row["contact_id"]))
             row["score"], row["reasons"] = 4.5, ["reach: test"]

@@ -34,16 +34,14 @@ class Batch:
     """Accumulates records of an import run and writes them `size` at a time.
 
     Use it as a context manager: leaving it waits for the last batch to be committed.
-    `context` is what text is analysed with ahead (`db.enrich.theme_context`; None: no
-    analysis ahead).
+    `context` is what theme keys are built with (`db.enrich.theme_context`; None: no themes).
     """
 
     def __init__(self, conn: Connection, *, now: datetime, size: int, console: Console,
-                 context: enrich.Analysis | None = None):  # fmt: skip
+                 context: enrich.ThemeContext | None = None):  # fmt: skip
         self.conn, self.now, self.size, self.console = conn, now, max(1, size), console
         self.context = context
         self.records: list[Record] = []
-        self.scored: dict[int, int] = {}  # id(row) -> followers, of rows scored ahead
         self.rejects: list[dict[str, Any]] = []
         self.formats: dict[str, str] = {}  # source -> format, of this batch's records
         self.imported = self.duplicates = self.rejected = 0
@@ -84,11 +82,7 @@ class Batch:
         if isinstance(item, Record):
             item.row["source"] = self.source
             self.formats[self.source] = self.fmt  # for a row the database refuses
-            if item.scored and self.context is not None:  # by a helper process
-                self.scored[id(item.row)] = item.row["followers"]
-                enrich.remember(item.row, item.keyed, self.context)
-            else:
-                enrich.prepare(item.row, self.context)  # text analysis while the writer works
+            enrich.prepare(item.row, self.context)  # text analysis while the writer works
             self.records.append(item)
         else:
             self.reject(item.locator, item.reason, item.raw)
@@ -109,12 +103,11 @@ class Batch:
             new = {id(row) for row in rows}
             records = [r for r in self.records if id(r.row) in new]
             resolve_contacts(self.conn, records, now=self.now)
-            ahead = enrich.Ahead(self.scored, self.context.scoring) if self.scored else None
-            enrich.enrich_batch(self.conn, rows, now=self.now, ahead=ahead)
+            enrich.enrich_batch(self.conn, rows, now=self.now)
             rollup.add_rows(self.conn, rows)  # Insights' daily counts, same transaction
         statements = self._statements(rows)
         job = (store.write, self.conn, rows, statements, self.rejects, self.formats, self.now)
-        self.records, self.rejects, self.formats, self.scored = [], [], {}, {}
+        self.records, self.rejects, self.formats = [], [], {}
         self._writing = self._writer.submit(*job) if self._writer else store.run_now(*job)
 
     def _statements(self, rows: list[dict[str, Any]]) -> list[tuple[str | None, Any]]:

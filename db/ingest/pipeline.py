@@ -1,22 +1,22 @@
 """The import run: read every file, and store its records in committed batches.
 
-Files are streamed record by record (an X API JSON file is one document and is parsed whole);
-large inputs are parsed and scored ahead by helper processes on the other cores
-(`db.ingest.ahead`), with the same outcome. Per batch of `batch_size` records: duplicates
-within the batch and those already stored (`channel` + `external_id`) are counted and skipped,
-senders are matched to contacts, the new rows are scored by `db.enrich.enrich_batch` and
-bulk-inserted, rejected records go to Quarantine with their reason and raw bytes, and the batch
-is committed (by a writer thread, while the next batch is read: `db.ingest.batch`). An
-interrupted import keeps what it committed; running it again completes it. Problems are
-reported one line each on `console`; nothing here raises on bad input.
+Files are streamed record by record (an X API JSON file is one document and is parsed whole).
+Per batch of `batch_size` records: duplicates within the batch and those already stored
+(`channel` + `external_id`) are counted and skipped, senders are matched to contacts, the new
+rows are scored by `db.enrich.enrich_batch` and bulk-inserted, rejected records go to
+Quarantine with their reason and raw bytes, and the batch is committed (by a writer thread,
+while the next batch is read: `db.ingest.batch`). An interrupted import keeps what it committed;
+running it again completes it. Problems are reported one line each on `console`; nothing here
+raises on bad input.
 """
 
 from __future__ import annotations
 
 import gc
+import itertools
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,16 +27,25 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from sqlalchemy.engine import Connection, Engine
 
 from db import enrich
-from db.ingest import ahead
 from db.ingest.batch import Batch
+from db.ingest.csvfile import read_csv
 from db.ingest.detect import Source, expand
-from db.ingest.files import Unreadable, read_items
+from db.ingest.mbox import read_eml, read_mbox
+from db.ingest.tweetfiles import read_jsonl, read_tweets_js, read_xapi
 
 BATCH_SIZE = 5000  # records a transaction: 2000 cost ~8% more CPU a message (fixed costs)
 SQLITE_CACHE_KIB = -65536  # 64 MiB of SQLite page cache while importing (negative = KiB)
 SQLITE_CHECKPOINT_PAGES = 32768  # WAL pages between checkpoints while importing (~128 MiB)
 GC_THRESHOLD = 50_000  # allocations between young-generation collections while importing
 PROGRESS_FROM = 4 * 1024 * 1024  # bytes of input before a progress bar is worth showing
+READERS = {
+    "eml": read_eml,
+    "mbox": read_mbox,
+    "xapi": read_xapi,
+    "jsonl": read_jsonl,
+    "tweetsjs": read_tweets_js,
+    "csv": read_csv,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +79,13 @@ def ingest_paths(
         engine.connect() as conn,
         _cache(conn),
         _bar(readable, progress, console) as advance,
-        ExitStack() as stack,
     ):
-        context = enrich.theme_context(conn)  # what text is analysed ahead with
+        context = enrich.theme_context(conn)  # text analysis ahead builds theme keys with it
         conn.commit()  # the settings were read: no transaction stays open while reading files
-        helper = _helper(readable, context, stack)
         batch = Batch(conn, now=now, size=batch_size, console=console, context=context)
         with batch:
-            for i, source in enumerate(readable):
-                items = helper.items(i) if helper else read_items(source.path, source.fmt or "")
-                reason = _read(source, items, batch, advance)
+            for source in readable:
+                reason = _read(source, batch, advance)
                 if reason:
                     unreadable.append((str(source.path), reason))
                     say = f"unreadable {source.path}: {reason}"
@@ -87,30 +93,27 @@ def ingest_paths(
     return IngestResult(batch.imported, batch.duplicates, batch.rejected, unreadable)
 
 
-def _helper(
-    sources: list[Source], context: enrich.Analysis | None, stack: ExitStack
-) -> ahead.Helper | None:
-    """Start a helper process reading `sources` ahead, where that pays off (`db.ingest.ahead`)."""
-    if context is None or not sources:  # nothing to analyse: parsing alone does not pay off
-        return None
-    sizes = [s.path.stat().st_size for s in sources if s.path.exists()]
-    if not ahead.wanted(sizes):
-        return None
-    jobs = [(str(s.path), s.fmt or "") for s in sources]
-    return stack.enter_context(ahead.Helper(jobs, context))
-
-
-def _read(source: Source, items: Iterator, batch: Batch, advance) -> str | None:
+def _read(source: Source, batch: Batch, advance) -> str | None:
     """Feed one file's records to the batch; return a reason if the file cannot be read."""
     batch.start_file(str(source.path), source.fmt or "")
     done = 0
     try:
-        for item, position in items:
-            batch.add(item)  # database errors propagate: committed batches are kept
-            if position is not None:
-                done = _advance(advance, position, done)
-    except Unreadable as e:
-        return e.reason
+        with source.path.open("rb") as fh:
+            items = READERS[source.fmt](fh)
+            for n in itertools.count(1):
+                try:
+                    item = next(items)
+                except StopIteration:
+                    break
+                except OSError as e:
+                    return f"cannot read: {e.strerror or e}"
+                except Exception as e:  # a reader bug must not end the run; the rest is kept
+                    return f"stopped reading: {type(e).__name__}: {str(e)[:200]}"
+                batch.add(item)  # database errors propagate: committed batches are kept
+                if n % 1000 == 0 and not fh.closed:
+                    done = _advance(advance, fh.tell(), done)
+    except OSError as e:
+        return f"cannot read: {e.strerror or e}"
     finally:
         batch.end_file()
     _advance(advance, source.path.stat().st_size, done)

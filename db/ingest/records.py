@@ -41,17 +41,11 @@ class ContactInfo:
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """A record ready to become a Message row.
-
-    `scored`: a helper process scored the row ahead (`db.enrich.analyse`), and `keyed` holds
-    its theme keys (None for noise).
-    """
+    """A record ready to become a Message row."""
 
     row: dict[str, Any]
     locator: str
     contact: ContactInfo | None = None
-    scored: bool = False
-    keyed: tuple | None = None
 
 
 @dataclass(frozen=True, slots=True)

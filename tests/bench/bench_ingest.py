@@ -9,10 +9,8 @@ same pragmas, batches of the same size) measured in the same run. Run by hand:
     python tests/bench/bench_ingest.py --n 1000000 --repeat 1
     python tests/bench/bench_ingest.py --n 100000 --shuffled-times   # tweets out of time order
 
-Inputs this size are read ahead by `db.ingest.ahead`'s helper processes when enrichment is on
-(`FEEDBACKLOOP_READ_AHEAD=0` measures the import read in one process); "CPU time" counts the
-helpers too. Tweets arrive in time order, as X's time-ordered ids make every export and search;
-with `--shuffled-times` each has a random time in the 30 days instead (the worst case for the
+Tweets arrive in time order, as X's time-ordered ids make every export and search; with
+`--shuffled-times` each has a random time in the 30 days instead (the worst case for the
 indexes that lead with the received time).
 """
 
@@ -64,7 +62,7 @@ def timed_ingest(url: str, paths: list[Path], batch_size: int, enrich: bool) -> 
     engine = make_engine(url)
     original = db.enrich.enrich_batch, db.enrich.theme_context
     if not enrich:  # no scoring, no theming, and no text analysis in the reader process
-        db.enrich.enrich_batch = lambda conn, rows, *, now, ahead=None: None
+        db.enrich.enrich_batch = lambda conn, rows, *, now: None
         db.enrich.theme_context = lambda conn: None
     try:
         start, cpu = time.perf_counter(), _cpu()
@@ -164,8 +162,7 @@ def main() -> None:
         shown = ", ".join(f"{v:,.0f}" for v in values)
         print(f"  {name:46s} {statistics.median(values):>10,.0f}   [{shown}]")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    helper = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"peak resident memory of this process: {peak:.0f} MB; of a helper: {helper:.0f} MB")
+    print(f"peak resident memory of this process: {peak:.0f} MB")
 
 
 if __name__ == "__main__":
