@@ -117,10 +117,8 @@ def create_user(
     except IntegrityError:
         session.rollback()
         raise Conflict(f"A user with email {email} already exists.") from None
-    actor_id = getattr(actor, "id", None)
-    event = Event(at=now, actor_id=actor_id, entity="user", entity_id=user.id, action="created")
-    event.to_state = role
-    session.add(event)
+    session.add(Event(at=now, actor_id=getattr(actor, "id", None), entity="user",
+                      entity_id=user.id, action="created", to_state=role))  # fmt: skip
     session.commit()
     return user
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 import numpy as np
@@ -33,7 +33,7 @@ from sqlalchemy.engine import Connection
 
 from db.clock import company_zone
 from db.models import Forward, ForwardDay, ForwardMsg, Message
-from db.rollup import add_to, day_of, day_sql
+from db.rollup import add_to, as_day, day_of, day_sql
 
 TABLE = ForwardDay.__table__
 MSGS = ForwardMsg.__table__
@@ -170,7 +170,7 @@ def rebuild(conn: Connection) -> int:
 def messages(conn: Connection) -> dict[int, tuple]:
     """Return the forwarded messages listed: {message id: (day, channel, linked)}."""
     rows = conn.execute(sa.select(MSGS))
-    return {r.message_id: (day_of(r.day, UTC), r.channel, bool(r.linked)) for r in rows}
+    return {r.message_id: (as_day(r.day), r.channel, bool(r.linked)) for r in rows}
 
 
 def snapshot(conn: Connection) -> dict[tuple, tuple]:
@@ -180,5 +180,5 @@ def snapshot(conn: Connection) -> dict[tuple, tuple]:
         vals = tuple(sorted(int(v) for v in decode(r.ack_seconds)))
         cnt = tuple(getattr(r, k) for k in COUNTS)
         if any(cnt) or vals:
-            out[(day_of(r.day, UTC), r.recipient_id)] = (*cnt, vals)
+            out[(as_day(r.day), r.recipient_id)] = (*cnt, vals)
     return out

@@ -42,6 +42,11 @@ def day_of(value: datetime | date | str, zone: tzinfo) -> date:
     return value
 
 
+def as_day(key: str | date) -> date:
+    """Return a day as read back from a day column ('YYYY-MM-DD' text on SQLite) as a date."""
+    return key if isinstance(key, date) else date.fromisoformat(key)
+
+
 def day_sql(col: Any, dialect: str, zone: tzinfo) -> Any:
     """Return an SQL expression for the company's day of a timestamp column ('YYYY-MM-DD' text
     on SQLite, a date on PostgreSQL)."""

@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from db.clock import day_start
 from db.models import Forward, Item, Message, User
+from db.rollup import as_day  # noqa: F401  (shared by the metrics modules)
 from db.rollup import day_sql as day_key  # noqa: F401  (the metrics' name for it)
 
 STATES = ("new", "acknowledged", "in_progress", "shipped", "loop_closed", "declined", "duplicate")
@@ -149,11 +150,6 @@ def conn(session: Session) -> Any:
 
 
 @lru_cache(maxsize=4096)
-def as_day(key: str | date) -> date:
-    """Return a 'YYYY-MM-DD' key (or a date) as a date."""
-    return key if isinstance(key, date) else date.fromisoformat(key)
-
-
 def item_conditions(scope: Scope) -> list[Any]:
     """Return WHERE conditions on Item for the scope (the live, event-based queries)."""
     conds: list[Any] = []
