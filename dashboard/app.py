@@ -141,7 +141,11 @@ def _account_box(me: signin.CurrentUser | None) -> None:
         if me is None:
             return
         st.caption(f"Signed in as **{ui.escape_md(me.name)}** · {me.role}")
-        st.button("Sign out", icon=":material/logout:", on_click=signin.sign_out, key="app_signout")
+        left, right = st.columns(2)
+        out = dict(icon=":material/logout:", on_click=signin.sign_out, key="app_signout")
+        left.button("Sign out", **out)
+        with right.popover("Password", icon=":material/key:"):
+            signin.password_form(me)
 
 
 def _write_cookie(value: str | None) -> None:

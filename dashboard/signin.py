@@ -15,9 +15,11 @@ from typing import Any
 import streamlit as st
 from sqlmodel import Session, func, select
 
+from dashboard import ui
 from dashboard.data import session
 from db import signins
 from db.models import Event, User, utcnow
+from db.users import change_password
 
 USER_ID_KEY = "auth_user_id"
 TOKEN_KEY = "auth_token"  # this browser's remembered sign-in (see db.signins)
@@ -143,3 +145,24 @@ def actor(s: Session) -> User:
     if user is None:
         raise RuntimeError("no signed-in user")  # pages are gated in app.py; this is a bug
     return user
+
+
+def password_form(me: CurrentUser) -> None:
+    """A form to change one's own password; this browser stays signed in, others are not."""
+    with st.form("account_password", clear_on_submit=True, border=False):
+        current = st.text_input("Current password", type="password", key="account_pw_current")
+        new = st.text_input("New password", type="password", key="account_pw_new")
+        again = st.text_input("New password again", type="password", key="account_pw_again")
+        if not st.form_submit_button("Change password", key="account_pw_go"):
+            return
+    if new != again:
+        st.error("The two new passwords differ.", icon=":material/error:")
+        return
+    with session() as s:
+        user = ui.domain_action(
+            change_password, s, me.id, current=current, new=new, now=utcnow(),
+            success="Password changed. Other browsers are signed out.",
+        )  # fmt: skip
+        if user is not None:
+            sign_in(user)  # a fresh remembered sign-in here: the old one was revoked
+            st.rerun()

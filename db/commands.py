@@ -151,19 +151,58 @@ def user_add(
     ),
 ) -> None:
     """Create a user; the password comes from a prompt or stdin, never an argument."""
-    from db.auth import create_user
-
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     from sqlmodel import Session
 
+    from db.users import create_user
+
+    password = _read_password(password_stdin)
     with Session(_engine()) as session:
         user = create_user(
             session, email=email, name=name, role=role, team=team, password=password, now=_now()
         )
         out.print(f"created {user.role} {user.email}")
+
+
+@user_app.command("password")
+def user_password(
+    email: str = typer.Argument(..., help="Sign-in email address."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input."
+    ),
+) -> None:
+    """Set a new password (and switch sign-in back on); signs the user out everywhere."""
+    from sqlmodel import Session
+
+    from db.users import reactivate_user, set_password, user_by_email
+
+    with Session(_engine()) as session:
+        user = user_by_email(session, email)
+        if user is None:
+            fail(f"no user signs in with {email.strip()!r}")
+        password = _read_password(password_stdin)
+        set_password(session, user.id, password=password, actor=None, now=_now())
+        if not user.is_active:
+            reactivate_user(session, user.id, actor=None, now=_now())
+        out.print(f"new password set for {user.email}")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List every user: email, role, team and whether they can sign in."""
+    from sqlmodel import Session, select
+
+    from db.models import User
+
+    with Session(_engine()) as session:
+        for u in session.exec(select(User).order_by(User.email)).all():
+            state = "" if u.is_active else "  (deactivated)"
+            out.print(f"{u.email}  {u.role}  {u.team or '-'}  {u.name}{state}", markup=False)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")  # a Windows line end is not part of it
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
 @app.command()

@@ -236,31 +236,6 @@ def deliver_due(
     return DeliveryReport(sent, retrying, failed)
 
 
-def outbox_counts(session: Session) -> dict[str, int]:
-    """Return the number of outbox rows per status (for the admin page and the digest)."""
-    rows = session.exec(select(Outbox.status, sa.func.count()).group_by(Outbox.status)).all()
-    return {status: n for status, n in rows}
-
-
-def failed_emails(session: Session, *, limit: int = 200) -> list[tuple]:
-    """Return the newest e-mails given up on: id, kind, to, subject, attempts, error, queued."""
-    stmt = (
-        select(
-            Outbox.id,
-            Outbox.kind,
-            Outbox.to_addr,
-            Outbox.subject,
-            Outbox.attempts,
-            Outbox.last_error,
-            Outbox.created_at,
-        )
-        .where(Outbox.status == OutboxStatus.FAILED)
-        .order_by(Outbox.id.desc())
-        .limit(limit)
-    )
-    return [tuple(r) for r in session.exec(stmt).all()]
-
-
 def run_digest(engine: Engine, *, now: datetime, send: bool, console) -> None:
     """Compose today's digests; print them, or with `send` queue and deliver them."""
     from db.worker import run_digest as run

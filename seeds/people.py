@@ -16,9 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from db import workflow as wf
-from db.auth import create_user
 from db.errors import DomainError
 from db.models import Item, Message, User
+from db.users import create_user
 from seeds.build import message_id, tweet_id
 from seeds.mails import MAILS
 from seeds.posts import POSTS

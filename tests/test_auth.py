@@ -13,7 +13,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlmodel import Session, select
 
-from db import auth
+from db import auth, users
 from db.cli import main
 from db.errors import Conflict, InvalidInput, PermissionDenied
 from db.models import Event, User
@@ -24,7 +24,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def mara(session):
-    return auth.create_user(
+    return users.create_user(
         session,
         email=" Mara.Lind@Example.com ",
         name="Mara Lind",
@@ -58,12 +58,12 @@ def test_create_user_stores_only_an_argon2_hash(session, mara):
 )
 def test_create_user_refuses_bad_input(session, email, role, password, match):
     with pytest.raises(InvalidInput, match=match):
-        auth.create_user(session, email=email, name="A", role=role, password=password, now=NOW)
+        users.create_user(session, email=email, name="A", role=role, password=password, now=NOW)
 
 
 def test_duplicate_email_is_a_conflict_whatever_the_case(session, mara):
     with pytest.raises(Conflict, match="already exists"):
-        auth.create_user(
+        users.create_user(
             session,
             email="MARA.LIND@example.com",
             name="M",
@@ -76,11 +76,11 @@ def test_duplicate_email_is_a_conflict_whatever_the_case(session, mara):
 def test_only_an_admin_may_create_a_user_from_the_app(session, mara):
     fields = dict(email="sam@example.com", name="Sam", role="staff", password=PASSWORD, now=NOW)
     with pytest.raises(PermissionDenied, match="user: manage"):
-        auth.create_user(session, **fields, actor=mara)
-    admin = auth.create_user(
+        users.create_user(session, **fields, actor=mara)
+    admin = users.create_user(
         session, email="ada@example.com", name="Ada", role="admin", password=PASSWORD, now=NOW
     )
-    sam = auth.create_user(session, **fields, actor=admin)
+    sam = users.create_user(session, **fields, actor=admin)
     event = session.exec(select(Event).where(Event.entity_id == sam.id)).one()
     assert (event.action, event.actor_id, event.to_state) == ("created", admin.id, "staff")
 
@@ -99,10 +99,10 @@ def test_wrong_password_and_unknown_email_get_the_same_message(session, mara, em
 
 
 def test_inactive_user_cannot_sign_in(session, mara):
-    admin = auth.create_user(
+    admin = users.create_user(
         session, email="ada@example.com", name="Ada", role="admin", password=PASSWORD, now=NOW
     )
-    auth.deactivate_user(session, mara.id, actor=admin, now=NOW)
+    users.deactivate_user(session, mara.id, actor=admin, now=NOW)
     with pytest.raises(PermissionDenied, match="Wrong email or password"):
         _sign_in(session, PASSWORD, NOW)
 
@@ -147,23 +147,23 @@ def test_outdated_hash_is_upgraded_on_sign_in(session, mara):
 
 
 def test_set_password_by_the_user_and_refused_for_others(session, mara):
-    auth.set_password(session, mara.id, password="a new long password", actor=mara, now=NOW)
+    users.set_password(session, mara.id, password="a new long password", actor=mara, now=NOW)
     assert _sign_in(session, "a new long password", NOW).id == mara.id
-    other = auth.create_user(
+    other = users.create_user(
         session, email="sam@example.com", name="Sam", role="staff", password=PASSWORD, now=NOW
     )
     with pytest.raises(PermissionDenied):
-        auth.set_password(session, mara.id, password="hijacked password", actor=other, now=NOW)
+        users.set_password(session, mara.id, password="hijacked password", actor=other, now=NOW)
 
 
 def test_only_admins_deactivate_and_not_themselves(session, mara):
-    admin = auth.create_user(
+    admin = users.create_user(
         session, email="ada@example.com", name="Ada", role="admin", password=PASSWORD, now=NOW
     )
     with pytest.raises(PermissionDenied):
-        auth.deactivate_user(session, admin.id, actor=mara, now=NOW)
+        users.deactivate_user(session, admin.id, actor=mara, now=NOW)
     with pytest.raises(InvalidInput):
-        auth.deactivate_user(session, admin.id, actor=admin, now=NOW)
+        users.deactivate_user(session, admin.id, actor=admin, now=NOW)
 
 
 # --- feedbackloop user add ---------------------------------------------------------------------
@@ -248,3 +248,31 @@ def test_user_add_prompts_twice_for_the_password(fresh_url):
     )
     assert done.returncode == 0, done.stderr
     assert "created staff p@example.com" in done.stdout
+
+
+def test_user_password_resets_a_forgotten_password_and_reactivates(fresh_url, run_cli):
+    args = ["user", "add", "sam@example.com", "--name", "Sam", "--password-stdin"]
+    assert run_cli(fresh_url, *args, stdin=PASSWORD + "\n").returncode == 0
+    from db.engine import make_engine
+
+    engine = make_engine(fresh_url)
+    with Session(engine) as s:
+        sam = s.exec(select(User).where(User.email == "sam@example.com")).one()
+        sam.is_active = False
+        s.add(sam)
+        s.commit()
+    done = run_cli(fresh_url, "user", "password", "SAM@example.com", "--password-stdin",
+                   stdin="a fresh password\n")  # fmt: skip
+    assert (done.returncode, done.stdout.strip()) == (0, "new password set for sam@example.com")
+    with Session(engine) as s:
+        user = auth.authenticate(s, email="sam@example.com", password="a fresh password", now=NOW)
+        assert user.is_active
+    engine.dispose()
+    listed = run_cli(fresh_url, "user", "list")
+    assert "sam@example.com  staff  -  Sam" in listed.stdout.splitlines()
+    missing = run_cli(fresh_url, "user", "password", "nobody@example.com", "--password-stdin",
+                      stdin="a fresh password\n")  # fmt: skip
+    assert (missing.returncode, missing.stderr.strip()) == (
+        2,
+        "error: no user signs in with 'nobody@example.com'",
+    )

@@ -8,7 +8,8 @@ from sqlmodel import select
 
 from db import notify
 from db.models import Outbox, OutboxStatus
-from db.notify import LEASE, SmtpSettings, deliver_due, enqueue, outbox_counts, render
+from db.notify import LEASE, SmtpSettings, deliver_due, enqueue, render
+from db.outbox import outbox_counts
 from tests.factories import NOW
 
 

@@ -20,19 +20,21 @@ from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
 from db import workflow as wf
-from db.auth import create_user
+from db.auth import authenticate
 from db.models import (
     Comment,
     Event,
     Forward,
     Item,
     Message,
+    Outbox,
     Quarantine,
     Role,
     Setting,
     Theme,
     User,
 )
+from db.users import create_user
 from tests.factories import NOW, make_message, set_time_zone
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -445,13 +447,70 @@ def test_admin_adds_a_user(db):
     assert db.exec(created).one() == admin.id  # the audit trail says which admin added her
 
 
-def test_admin_deactivates_a_user(db):
+def test_admin_deactivates_a_user_only_once_confirmed_then_reactivates_them(db):
     staff = user(db, Role.STAFF)
     at, _ = admin_app(db)
-    at.selectbox(key="admin_deactivate_id").set_value(staff.id)
-    at.button(key="admin_deactivate_go").click().run()
+    at.selectbox(key="admin_access_user").set_value(staff.id).run()
+    assert at.button(key="admin_access_go").label == "Deactivate"
+    assert at.button(key="admin_access_go").disabled  # not before the box is ticked
+    at.checkbox(key="admin_access_sure").check().run()
+    at.button(key="admin_access_go").click().run()
     db.expire_all()
     assert db.get(User, staff.id).is_active is False
+    at.selectbox(key="admin_access_user").set_value(staff.id).run()
+    assert at.button(key="admin_access_go").label == "Reactivate"
+    at.checkbox(key="admin_access_sure").check().run()
+    at.button(key="admin_access_go").click().run()
+    db.expire_all()
+    assert db.get(User, staff.id).is_active is True
+    actions = db.exec(select(Event.action).where(Event.entity_id == staff.id)).all()
+    assert actions[-2:] == ["deactivated", "reactivated"]
+
+
+def test_admin_sets_a_password_and_the_user_signs_in_with_it(db):
+    staff = user(db, Role.STAFF)
+    at, _ = admin_app(db)
+    at.selectbox(key="admin_password_user").set_value(staff.id)
+    at.text_input(key="admin_password_new").input("a fresh start 2026")
+    at.button(key="admin_password_go").click().run()
+    assert not at.error, [e.value for e in at.error]
+    db.expire_all()
+    signed = authenticate(db, email=staff.email, password="a fresh start 2026", now=NOW)
+    assert signed.id == staff.id
+
+
+def test_admin_sees_the_outgoing_email_with_what_was_given_up_on(db):
+    mail = Outbox(kind="forward", dedupe_key="f1", to_addr="mara@example.com", subject="Fwd",
+                  body_text="-", message_id_header="<1@x>", status="failed", attempts=8,
+                  last_error="550 mailbox unavailable", next_attempt_at=NOW)  # fmt: skip
+    db.add(mail)
+    db.commit()
+    at, _ = admin_app(db)
+    assert "Outgoing e-mail" in [t.label for t in at.tabs]
+    shown = at.dataframe[-1].value  # the last tab: outgoing e-mail
+    assert shown["last error"].tolist() == ["550 mailbox unavailable"]
+    at.button(key="admin_outbox_retry").click().run()
+    assert not at.exception, at.exception
+    db.expire_all()
+    again = db.get(Outbox, mail.id)
+    assert (again.status, again.attempts) == ("pending", 0)
+
+
+def test_a_user_changes_their_own_password_after_confirming_the_current_one(db):
+    at, me = admin_app(db)
+    at.text_input(key="account_pw_current").input("not my password")
+    at.text_input(key="account_pw_new").input("a better password 1")
+    at.text_input(key="account_pw_again").input("a better password 1")
+    at.button(key="account_pw_go").click().run()
+    assert [e.value for e in at.error] == ["Your current password is not right."]
+    at.text_input(key="account_pw_current").input(PASSWORD)
+    at.text_input(key="account_pw_new").input("a better password 1")
+    at.text_input(key="account_pw_again").input("a better password 1")
+    at.button(key="account_pw_go").click().run()
+    assert not at.error, [e.value for e in at.error]
+    db.expire_all()
+    assert authenticate(db, email=me.email, password="a better password 1", now=NOW).id == me.id
+    assert at.session_state["auth_user_id"] == me.id  # still signed in here
 
 
 def test_a_new_user_is_staff_unless_the_admin_picks_another_role(db):
@@ -462,15 +521,6 @@ def test_a_new_user_is_staff_unless_the_admin_picks_another_role(db):
     at.text_input(key="admin_new_password").input(PASSWORD)
     at.button(key="admin_add_go").click().run()
     assert db.exec(select(User.role).where(User.email == "sam@example.com")).one() == "staff"
-
-
-def test_deactivate_without_a_user_says_so_and_changes_nobody(db):
-    staff = user(db, Role.STAFF)
-    at, _ = admin_app(db)
-    at.button(key="admin_deactivate_go").click().run()
-    assert [e.value for e in at.error] == ["Choose the user to deactivate."]
-    db.expire_all()
-    assert db.get(User, staff.id).is_active is True
 
 
 def test_admin_saves_settings(db):

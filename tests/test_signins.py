@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from db import auth, signins
+from db import signins, users
 from db.models import SignIn
 from tests.factories import NOW, make_charging_manager
 
@@ -51,16 +51,16 @@ def test_signing_out_revokes_that_browser_only(session):
 def test_a_deactivated_user_is_not_signed_back_in(session):
     mara = make_charging_manager(session)
     token = signins.remember(session, mara, now=NOW)
-    admin = auth.create_user(session, email="it@example.com", name="IT", role="admin",
+    admin = users.create_user(session, email="it@example.com", name="IT", role="admin",
                              password=PASSWORD, now=NOW)  # fmt: skip
-    auth.deactivate_user(session, mara.id, actor=admin, now=NOW)
+    users.deactivate_user(session, mara.id, actor=admin, now=NOW)
     assert signins.resume(session, token, now=NOW) is None
 
 
 def test_a_new_password_signs_out_every_browser(session):
     mara = make_charging_manager(session)
     tokens = [signins.remember(session, mara, now=NOW) for _ in range(2)]
-    auth.set_password(session, mara.id, password="a brand new password", actor=mara, now=NOW)
+    users.set_password(session, mara.id, password="a brand new password", actor=mara, now=NOW)
     assert [signins.resume(session, t, now=NOW) for t in tokens] == [None, None]
 
 

@@ -1,6 +1,7 @@
-"""Admin: users, settings, importing files, and the quarantine of records that could not be read.
+"""Admin: users, settings, importing files, the quarantine of records that could not be read,
+and the outgoing e-mail waiting, sent or given up on.
 
-Every change is one call into `db/` (`db.auth`, `db.settings`, `db.ingest.uploads`), which
+Every change is one call into `db/` (`db.users`, `db.settings`, `db.ingest.uploads`), which
 checks that the acting user is an admin and records the Event.
 """
 
@@ -10,10 +11,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import data, signin, ui
-from db import auth, clock
+from dashboard import admin_users, data, signin, ui
+from dashboard.outbox_ui import render_outbox_health
+from db import clock
 from db.ingest.uploads import import_uploads
-from db.models import Role, utcnow
+from db.models import utcnow
 from db.settings import all_settings, save_settings
 
 LIST_SETTINGS = {
@@ -32,60 +34,6 @@ QUARANTINE_COLUMNS = {
     "reason": st.column_config.TextColumn("Why it was rejected", width="large"),
     "source": "Full path (uploads: a temporary copy)",
 }
-
-
-def _users_tab() -> None:
-    users = data.users_frame()
-    st.dataframe(
-        users.drop(columns=["id"]),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "name": "Name",
-            "email": "Email",
-            "role": "Role",
-            "team": "Team",
-            "active": st.column_config.CheckboxColumn("Active"),
-            "created_at": st.column_config.DatetimeColumn("Added", format="D MMM YYYY"),
-        },
-    )
-    add, deactivate = st.columns(2, gap="large")
-    with add, st.form("admin_add_user", clear_on_submit=True):
-        st.subheader("Add a user")
-        name = st.text_input("Name", key="admin_new_name")
-        email = st.text_input("Email", key="admin_new_email")
-        roles = [r.value for r in Role]  # the least access by default: staff read the log
-        role = st.selectbox("Role", roles, index=roles.index(Role.STAFF), key="admin_new_role")
-        team = st.text_input("Team (optional)", key="admin_new_team")
-        password = st.text_input("Initial password", type="password", key="admin_new_password")
-        if st.form_submit_button("Add user", type="primary", key="admin_add_go"):
-            fields = dict(email=email, name=name, role=role, team=team or None, password=password)
-            _run(auth.create_user, f"Added {name}.", **fields)
-    active = users[users["active"]]
-    labels = {row.id: f"{row.name} <{row.email}>" for row in active.itertuples()}
-    with deactivate, st.form("admin_deactivate"):
-        st.subheader("Deactivate a user")
-        st.caption("They can no longer sign in; their history stays.")
-        pick = st.selectbox(
-            "User",
-            list(labels),
-            index=None,
-            format_func=labels.get,
-            placeholder="Choose a user",
-            key="admin_deactivate_id",
-        )
-        if st.form_submit_button("Deactivate", key="admin_deactivate_go"):
-            if pick is None:
-                st.error("Choose the user to deactivate.")
-            else:
-                _run(auth.deactivate_user, f"Deactivated {labels[pick]}.", int(pick))
-
-
-def _run(fn, success: str, *args, **kw) -> None:
-    with data.session() as s:
-        ui.domain_action(
-            fn, s, *args, success=success, rerun=True, actor=signin.actor(s), now=utcnow(), **kw
-        )
 
 
 def _settings_tab() -> None:
@@ -200,14 +148,15 @@ def _quarantine_tab() -> None:
 
 
 st.title("Admin")
-users_tab, settings_tab, import_tab, quarantine_tab = st.tabs(
-    ["Users", "Settings", "Import", "Quarantine"]
-)
+tabs = st.tabs(["Users", "Settings", "Import", "Quarantine", "Outgoing e-mail"])
+users_tab, settings_tab, import_tab, quarantine_tab, outbox_tab = tabs
 with users_tab:
-    _users_tab()
+    admin_users.render()
 with settings_tab:
     _settings_tab()
 with import_tab:
     _import_tab()
 with quarantine_tab:
     _quarantine_tab()
+with outbox_tab:
+    render_outbox_health()

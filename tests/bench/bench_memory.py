@@ -47,9 +47,10 @@ def bench_user(url: str) -> str:
     """Create (or reset) the benchmark executive; return its one-off password."""
     from sqlmodel import Session, select
 
-    from db.auth import create_user, hash_password
+    from db.auth import hash_password
     from db.engine import make_engine
     from db.models import Role, User, utcnow
+    from db.users import create_user
 
     password = secrets.token_urlsafe(16)
     with Session(make_engine(url)) as s:

@@ -24,9 +24,9 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from db import schema
-from db.auth import create_user
 from db.engine import make_engine
 from db.models import Message, Role
+from db.users import create_user
 from tests.factories import make_contact, make_message
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,8 +14,8 @@ import pytest
 from sqlmodel import Session
 
 from db import schema
-from db.auth import create_user
 from db.engine import make_engine
+from db.users import create_user
 from seeds.loader import load_demo
 from tests.browser.conftest import (
     PASSWORD,
