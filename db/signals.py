@@ -106,6 +106,8 @@ def sender_noise(msg: Mapping[str, Any], *, ctx: Context) -> str | None:
             return "noise: our own address"
     elif sender in ctx.own_handles:
         return f"noise: our own account @{sender}"
+    elif (msg.get("headers") or {}).get("own_account"):
+        return "noise: our own post (from our X archive)"
     if msg.get("is_retweet"):
         m = _RT.match(msg.get("body") or "")
         who = m.group(1).lower() if m else ""

@@ -1,10 +1,11 @@
 """Match the senders of a batch to Contact rows, creating the new ones, in a few bulk queries.
 
-Contacts are keyed by lowercase email address or handle. Reach (followers, verified, display
-name) is updated to the newest figures: those from the batch's most recent message per contact,
-applied only when that message is newer than the figures already stored. `Contact.updated_at`
-records the time the stored figures were observed, so an old archive imported late never
-overwrites fresher numbers.
+Contacts are keyed by lowercase email address or handle; one created meanwhile by another
+import running at the same time is found and used, not created twice. Reach (followers,
+verified, display name) is updated to the newest figures: those from the batch's most recent
+message per contact, applied only when that message is newer than the figures already stored.
+`Contact.updated_at` records the time the stored figures were observed, so an old archive
+imported late never overwrites fresher numbers.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from db.among import among
@@ -104,12 +106,16 @@ def _create(conn: Connection, keys: list, newest: dict, *, now: datetime) -> dic
     if conn.dialect.name == "sqlite":
         returned = _insert_sqlite(conn, rows)
     else:
-        stmt = sa.insert(_T).returning(_T.c.id, _T.c.email, _T.c.handle, _T.c.followers)
+        stmt = postgresql.insert(_T).on_conflict_do_nothing()
+        stmt = stmt.returning(_T.c.id, _T.c.email, _T.c.handle, _T.c.followers)
         returned = conn.execute(stmt, rows)
     created = {}
     for cid, email, handle, followers in returned:
         key = ("email", email) if email else ("handle", handle)
         created[key] = {"id": cid, "followers": followers}
+    raced = {k: newest[k] for k in keys if k not in created}
+    if raced:  # another import created them since `_load`: use theirs
+        created.update(_load(conn, raced))
     return created
 
 
@@ -130,7 +136,8 @@ def _insert_sqlite(conn: Connection, rows: list[dict[str, Any]]) -> list[tuple]:
         for r in chunk:
             params += [r[c] for c in _NEW]
             params += (sqlite_time(r["created_at"]), sqlite_time(r["updated_at"]))
-        sql = f"INSERT INTO contact ({names}) VALUES {values} RETURNING {_RETURNED}"
+        sql = f"INSERT INTO contact ({names}) VALUES {values} ON CONFLICT DO NOTHING"
+        sql += f" RETURNING {_RETURNED}"
         returned += conn.exec_driver_sql(sql, tuple(params)).all()
     return returned
 

@@ -3,7 +3,9 @@
 `expand` turns the paths a user gave into one `Source` per file: a maildir (a folder with `cur`
 and `new`) yields its messages; any other folder is walked recursively (hidden files skipped).
 Each file's format is detected on its own; a file whose format cannot be told, that is empty,
-or that cannot be opened comes back with `fmt=None` and a reason, to be reported by name.
+compressed, not a regular file (a pipe: its start would be lost to sniffing), or that cannot be
+opened comes back with `fmt=None` and a reason, to be reported by name. The X archive's files
+other than its tweets (likes, followers, messages) come back `skip`ped: expected, not errors.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ UNKNOWN = (
 )
 _HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+:[^\r\n]*\r?\n")
 _SNIFF = 8192
+_ARCHIVE = re.compile(rb"window\.YTD\.(\w+)\.part\d+")
+_ARCHIVE_TWEETS = {b"tweets", b"tweet"}
+_PACKED = {b"\x1f\x8b": "gzip", b"PK\x03\x04": "zip", b"BZh": "bzip2", b"\xfd7zXZ": "xz"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +34,7 @@ class Source:
     path: Path
     fmt: str | None
     reason: str | None = None
+    skip: bool = False  # nothing to import here, by design (not an error)
 
 
 def expand(paths: Sequence[Path]) -> Iterator[Source]:
@@ -47,24 +53,40 @@ def is_maildir(path: Path) -> bool:
     return (path / "cur").is_dir() and (path / "new").is_dir()
 
 
-def _folder(path: Path) -> Iterator[Source]:
-    if is_maildir(path):
-        for sub in ("cur", "new"):
-            for file in sorted((path / sub).iterdir()):
-                if file.is_file() and not file.name.startswith("."):
-                    yield Source(file, "eml") if file.stat().st_size else detect(file)
+def _folder(path: Path, seen: set[Path] | None = None) -> Iterator[Source]:
+    seen = set() if seen is None else seen
+    real = path.resolve()
+    if real in seen:  # a symlink back up the tree: walked already
         return
-    for child in sorted(path.iterdir()):
+    seen.add(real)
+    try:
+        if is_maildir(path):
+            yield from _maildir(path)
+            return
+        children = sorted(path.iterdir())
+    except OSError as e:
+        yield Source(path, None, f"cannot open folder: {e.strerror or e}")
+        return
+    for child in children:
         if child.name.startswith("."):
             continue
         if child.is_dir():
-            yield from _folder(child)
+            yield from _folder(child, seen)
         elif child.is_file():
             yield detect(child)
 
 
+def _maildir(path: Path) -> Iterator[Source]:
+    for sub in ("cur", "new"):
+        for file in sorted((path / sub).iterdir()):
+            if file.is_file() and not file.name.startswith("."):
+                yield Source(file, "eml") if file.stat().st_size else detect(file)
+
+
 def detect(path: Path) -> Source:
     """Return the Source for one file, its format sniffed from name and first bytes."""
+    if not path.is_file():
+        return Source(path, None, "not a regular file (a pipe or device): save it to a file first")
     try:
         with path.open("rb") as fh:
             head = fh.read(_SNIFF)
@@ -72,6 +94,13 @@ def detect(path: Path) -> Source:
         return Source(path, None, f"cannot open: {e.strerror or e}")
     if not head.strip():
         return Source(path, None, "empty file")
+    packed = next((kind for magic, kind in _PACKED.items() if head.startswith(magic)), None)
+    if packed:
+        return Source(path, None, f"{packed}-compressed: decompress it first")
+    archive = _ARCHIVE.search(head[:200])
+    if archive and archive.group(1) not in _ARCHIVE_TWEETS:
+        what = archive.group(1).decode()
+        return Source(path, None, f"X archive {what} data, not tweets", skip=True)
     fmt = sniff(path.name, head)
     return Source(path, fmt, None if fmt else UNKNOWN)
 

@@ -70,9 +70,11 @@ def ingest_paths(
     """Import the files and folders in `paths`; return the counts."""
     console = console or Console(stderr=True, highlight=False)
     sources = list(expand(paths))
-    unreadable = [(str(s.path), s.reason or "") for s in sources if s.fmt is None]
-    for path, reason in unreadable:
-        console.print(f"unreadable {path}: {reason}", markup=False, soft_wrap=True)
+    for s in sources:
+        if s.fmt is None:
+            say = "skipped" if s.skip else "unreadable"
+            console.print(f"{say} {s.path}: {s.reason}", markup=False, soft_wrap=True)
+    unreadable = [(str(s.path), s.reason or "") for s in sources if s.fmt is None and not s.skip]
     readable = [s for s in sources if s.fmt is not None]
     with (
         _collector(),
@@ -95,7 +97,7 @@ def ingest_paths(
 
 def _read(source: Source, batch: Batch, advance) -> str | None:
     """Feed one file's records to the batch; return a reason if the file cannot be read."""
-    batch.start_file(str(source.path), source.fmt or "")
+    batch.start_file(str(source.path.absolute()), source.fmt or "")  # one name, however typed
     done = 0
     try:
         with source.path.open("rb") as fh:

@@ -26,6 +26,7 @@ import orjson
 RAW_CAP = 64 * 1024
 BODY_CAP = 1_000_000
 QUARANTINE_CAP = 8 * 1024 * 1024
+MAX_COUNT = 2**31 - 1  # the largest count a 32-bit integer column holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,16 +144,24 @@ def content_hash(*parts: object) -> str:
 
 
 def to_int(value: Any, name: str) -> int:
-    """Return a count as int (numbers and digit strings accepted), or raise BadField."""
+    """Return a count as int (numbers and digit strings, "12,345" too), or raise BadField.
+
+    Counts are stored in 32-bit columns (PostgreSQL `integer`): no real follower or like count
+    comes near 2**31, so a larger or negative one is a broken record, rejected on both
+    databases alike rather than failing the whole batch at insert time."""
     if value is None:
         return 0
     if type(value) is int:
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    raise BadField(f"{name} is not a number: {_short(value)}")
+        count = value
+    elif isinstance(value, str) and value.strip().replace(",", "").isdigit():
+        count = int(value.strip().replace(",", ""))
+    elif isinstance(value, float) and value.is_integer():
+        count = int(value)
+    else:
+        raise BadField(f"{name} is not a number: {_short(value)}")
+    if not 0 <= count <= MAX_COUNT:
+        raise BadField(f"{name} is out of range: {_short(value)}")
+    return count
 
 
 def to_bool(value: Any, name: str) -> bool:

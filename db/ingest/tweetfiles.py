@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from db.ingest.records import RAW_CAP, BadField, Rejected, loads, to_int
+from db.ingest.records import RAW_CAP, BadField, Record, Rejected, loads, to_int
 from db.ingest.tweets import Item, tweet_record, users_by_id
 
 
@@ -83,7 +83,10 @@ def read_jsonl(fh: BinaryIO) -> Iterator[Item]:
 
 
 def read_tweets_js(fh: BinaryIO) -> Iterator[Item]:
-    """Yield the tweets of an X archive `tweets.js` (`window.YTD.tweets.part0 = [...]`)."""
+    """Yield the tweets of an X archive `tweets.js` (`window.YTD.tweets.part0 = [...]`).
+
+    Only an account's owner can download its archive, so these are the company's own posts:
+    kept (customers' replies point at them) and marked `own_account`, which makes them noise."""
     content = fh.read()
     _, sep, body = content.partition(b"=")
     try:
@@ -102,7 +105,10 @@ def read_tweets_js(fh: BinaryIO) -> Iterator[Item]:
         except BadField as e:
             yield Rejected(f"[{i}]", str(e), raw.encode())
             continue
-        yield tweet_record(mapped, users={}, locator=f"[{i}]", raw=raw)
+        record = tweet_record(mapped, users={}, locator=f"[{i}]", raw=raw)
+        if isinstance(record, Record):  # an archive holds the account owner's own posts
+            record.row["headers"]["own_account"] = True
+        yield record
 
 
 def from_archive(t: dict) -> dict:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from db.ingest.records import (
+    MAX_COUNT,
     RAW_CAP,
     BadField,
     ContactInfo,
@@ -85,7 +86,7 @@ def tweet_record(obj: Any, *, users: dict, locator: str, raw: str | None = None)
 
 def _count(metrics: dict, name: str) -> int:
     value = metrics.get(name)
-    return value if type(value) is int else to_int(value, name)
+    return value if type(value) is int and 0 <= value <= MAX_COUNT else to_int(value, name)
 
 
 def _record(obj: Any, users: dict, locator: str, raw: str) -> Record:
