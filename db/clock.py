@@ -93,6 +93,12 @@ def add_business_days(start: datetime, days: int, zone: tzinfo) -> datetime:
     return local_at(day, local.time(), zone)
 
 
+def previous_workday(now: datetime, zone: tzinfo) -> date:
+    """Return the company's last weekday before today (Friday on Saturdays to Mondays)."""
+    today = local_day(now, zone)
+    return today - timedelta(days={0: 3, 6: 2}.get(today.weekday(), 1))
+
+
 def stamp(at: datetime, zone: tzinfo, fmt: str = "%d %b %Y %H:%M", *, label: bool = False) -> str:
     """Return a moment as the company's wall-clock time; `label` adds the zone ("GMT")."""
     local = at.astimezone(zone)

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, tzinfo
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from db.clock import company_zone, day_start, local_day
+from db.clock import company_zone, day_start, local_day, previous_workday
 from db.leadtimes import median_days_to_fix, milestones_for
 from db.models import Event, Forward, Item, ItemStatus, Outbox, OutboxStatus, Role, User
 from db.sla import base_url, due_at, is_overdue, sla_days
@@ -148,9 +148,7 @@ def manager_digest(session: Session, user: User, *, now: datetime) -> ManagerDig
 def loop_window(now: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
     """Return "yesterday": the previous business day (Friday on Mondays) up to today 00:00,
     in the company's days, as UTC moments."""
-    today = local_day(now, zone)
-    back = {0: 3, 6: 2}.get(today.weekday(), 1)
-    return day_start(today - timedelta(days=back), zone), day_start(today, zone)
+    return day_start(previous_workday(now, zone), zone), day_start(local_day(now, zone), zone)
 
 
 def executive_digest(session: Session, user: User, *, now: datetime) -> ExecutiveDigest:

@@ -131,3 +131,18 @@ def test_a_period_spans_the_local_days() -> None:
     assert period.days() == [date(2026, 11, 20), date(2026, 11, 21)]
     assert period.with_previous().first == date(2026, 11, 18)
     assert clock.local_at(date(2026, 11, 20), time(9), TOKYO).hour == 0
+
+
+def test_the_previous_workday_skips_the_weekend_in_the_company_s_days() -> None:
+    from db.clock import previous_workday
+
+    friday, saturday, sunday, monday, tuesday = (
+        datetime(2026, 11, d, 10, tzinfo=UTC) for d in (20, 21, 22, 23, 24)
+    )
+    assert previous_workday(tuesday, UTC) == date(2026, 11, 23)
+    for day in (saturday, sunday, monday):
+        assert previous_workday(day, UTC) == date(2026, 11, 20)
+    assert previous_workday(friday, UTC) == date(2026, 11, 19)
+    early_monday = datetime(2026, 11, 23, 3, tzinfo=UTC)  # still Sunday in Los Angeles
+    los_angeles = clock.zone_named("America/Los_Angeles")
+    assert previous_workday(early_monday, los_angeles) == date(2026, 11, 20)

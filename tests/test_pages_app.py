@@ -9,7 +9,7 @@ after each click asserts on the database, not only on the screen.
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from db import workflow as wf
 from db.auth import authenticate
+from db.clock import day_start, previous_workday
 from db.models import (
     Comment,
     Event,
@@ -209,6 +210,7 @@ def feed(db):
 
 def review(feed) -> AppTest:
     at = app(feed["ceo"], page="review")
+    at.toggle(key="review_since").set_value(False).run()  # one day, not since the last workday
     at.date_input(key="review_day").set_value(NOW.date()).run()
     assert not at.exception, at.exception
     return at
@@ -252,6 +254,7 @@ def test_forward_from_a_card_records_the_forward_and_triage(feed, db):
 def test_review_days_and_due_times_are_the_company_s(feed, db):
     set_time_zone(db, "America/Los_Angeles")  # NOW's messages arrived on the 19th there
     at = app(feed["ceo"], page="review")
+    at.toggle(key="review_since").set_value(False).run()
     at.date_input(key="review_day").set_value(NOW.date()).run()
     assert not any("Screen went black" in t for t in texts(at.markdown))
     at.date_input(key="review_day").set_value(NOW.date() - timedelta(days=1)).run()
@@ -590,14 +593,25 @@ def test_admin_imports_an_uploaded_file(db):
     assert audit == (admin.id, {**audit[1], "files": ["tweets.json"], "imported": 1})
 
 
-def test_mark_reviewed_turns_on_since_my_last_review(feed, db):
-    at = review(feed)
-    assert at.toggle(key="review_since").disabled
-    assert "after your first 'Mark these as reviewed'" in at.toggle(key="review_since").help
+def test_the_feed_opens_on_what_came_since_the_last_working_day_then_the_last_review(db):
+    ceo = user(db, Role.EXECUTIVE)
+    now = datetime.now(UTC)  # the page reads the real clock
+    since = day_start(previous_workday(now, UTC), UTC)
+    minute = timedelta(minutes=1)
+    make_message(db, body="Car lost power on the motorway with my children inside.",
+                 score=60.0, reasons=["safety"], received_at=since + minute)  # fmt: skip
+    make_message(db, body="Older news about a charger.", score=60.0, reasons=["complaint"],
+                 received_at=since - minute)  # fmt: skip
+    at = app(ceo, page="review")
+    toggle = at.toggle(key="review_since")
+    assert toggle.value and toggle.label == "Since the last working day"
+    shown = " ".join(texts(at.markdown))  # a short post is its card's title
+    assert "lost power" in shown and "Older news" not in shown
     at.button(key="review_done").click().run()
     at.button(key="review_done_yes").click().run()
-    assert not at.toggle(key="review_since").disabled
+    assert at.toggle(key="review_since").value
     assert any("your last review: just now" in c for c in texts(at.caption))
+    assert "lost power" not in " ".join(texts(at.markdown))  # reviewed: gone from the feed
 
 
 def test_every_moment_is_written_one_way():

@@ -3,7 +3,8 @@
 Executives go through the feed card by card: forward to a manager, comment, turn into a new
 item, add to an open item, or dismiss (the forms live in `dashboard.review_forms`). A handled
 card leaves the feed on the next run; a comment stays on its card, with the latest comments
-shown. "Since my last review" and a day picker choose the feed.
+shown. The feed opens on what arrived since my last review (never reviewed: since the start of
+the last working day, so Friday's mail is there on Monday); a day picker shows any past day.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import streamlit as st
 from dashboard import data, signin, ui
 from dashboard.review_forms import act, action_bar, reset_action
 from db import workflow
-from db.clock import local_day, stamp
+from db.clock import day_start, local_day, previous_workday, stamp
 from db.models import utcnow
 
 SHOWN_COMMENTS = 2  # the latest ones; the card stays short
@@ -69,25 +70,32 @@ now = utcnow()
 last = signin.last_review(me)
 st.title("Morning review")
 left, middle, right = st.columns([2, 2, 3], vertical_alignment="bottom")
+zone = data.zone()
+today = local_day(now, zone)
+since = last or day_start(previous_workday(now, zone), zone)  # never reviewed: the last workday
 since_mode = left.toggle(
-    "Since my last review",
+    "Since my last review" if last else "Since the last working day",
+    value=True,
     key="review_since",
-    disabled=last is None,
     help="Everything that arrived since you last pressed 'Mark these as reviewed'."
     if last
-    else "Available after your first 'Mark these as reviewed' at the bottom of the feed.",
+    else f"Everything since {stamp(since, zone, '%a %d %b')}. After your first 'Mark these as "
+    "reviewed', it shows what arrived since then.",
 )
-today = local_day(now, data.zone())
-day = middle.date_input("Day", value=today, key="review_day", disabled=since_mode)
-cards = data.feed_cards(None if since_mode else day, last if since_mode else None)
+day = middle.date_input("Day", value=today, max_value=today, key="review_day", disabled=since_mode)
+cards = data.feed_cards(None if since_mode else day, since if since_mode else None)
 seen = ui.relative_time(last, now=now) if last else "never"
 count = f"{len(cards)} card" + ("" if len(cards) == 1 else "s")
 right.caption(f"{count} · your last review: {seen}")
 
 if not cards:
+    when = stamp(since, zone, "%a %d %b %H:%M") if since_mode else None
     ui.empty_state(
-        "Your feed is clear — nothing notable is waiting. Pick another day, or come back "
-        "after the next import.",
+        f"Your feed is clear — nothing notable has arrived since {when}. Switch off the toggle "
+        "to look back at a day."
+        if since_mode
+        else "Nothing notable that day is waiting. Pick another day, or come back after the "
+        "next import.",
         icon=":material/done_all:",
     )
 top = max((c.score for c in cards), default=0.0)
