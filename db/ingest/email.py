@@ -1,8 +1,9 @@
 """Email: one message (`.eml`, a maildir file) or an mbox file, read with the modern stdlib API.
 
 `parse_email` turns the bytes of one message into a Record: RFC 2047 headers decoded, the text
-body (HTML-only mail converted to plain text), attachments by name and size only, thread links
-from `In-Reply-To`/`References`, and the noise headers the feed weighs. Any declared charset is
+body (HTML-only mail converted to plain text; mail forwarded as an attachment appended to it,
+see `db.ingest.mimeparts`), attachments by name and size only, thread links from
+`In-Reply-To`/`References`, and the noise headers the feed weighs. Any declared charset is
 tried, then UTF-8, then Windows-1252, so odd charsets never crash an import (the fallback is
 noted in `headers["decode_note"]`). A message without a parseable Date, and without an mbox
 From_ line date to fall back on, is rejected ("no valid Date header"). mbox files are streamed
