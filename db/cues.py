@@ -56,7 +56,9 @@ _LISTS: dict[str, str] = {
         lost a day's work|lost earnings|lost my earnings|paid for""",
     "refund": """refund|refunded|money back|my money|return it|chargeback|compensation|
         voucher|reimburse""",
-    "leave": """cancel my|cancelling|canceling|cancel our|switching to|switch provider|
+    "leave": """cancel my|cancel our|cancelling my|canceling my|cancelling our|canceling our|
+        i'm cancelling|i am cancelling|we're cancelling|we are cancelling|will be cancelling|
+        cancelling the contract|cancelling my contract|switching to|switch provider|
         moving to another|moving our|move all|another provider|another airline|
         another app|to another|leave|leaving|i'm done|done with|never again|never use|
         never fly|recommend a provider|close my account|as soon as my contract""",

@@ -111,6 +111,12 @@ def test_threat_to_leave_is_churn_risk_with_evidence():
     assert "threatens to leave — churn risk" in r
 
 
+def test_cancelling_a_contract_is_churn_but_noise_cancelling_headsets_are_not():
+    assert "threatens to leave — churn risk" in reasons(tweet("I'm cancelling my contract"))
+    pitch = "Our noise-cancelling headsets cut handling time for contact centres"
+    assert not any("churn" in r for r in reasons(tweet(pitch)))
+
+
 def test_refund_request_is_churn_risk():
     assert "asks for money back — churn risk (refund)" in reasons(tweet("I want a refund"))
 
