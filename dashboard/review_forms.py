@@ -20,6 +20,7 @@ from db.models import utcnow
 
 RESPOND_BY_HOUR = time(17, 0)  # the company's time
 CLOSE_KEY = "review_close_card"
+ITEM_TITLE_CHARS = 200  # a suggested item title; the field holds 300
 
 
 def action_key(card_key: str) -> str:
@@ -111,7 +112,7 @@ def comment_form(card, key: str) -> None:
 def new_item_form(card, key: str) -> None:
     """Turn the card's messages into a new improvement item, optionally with an owner."""
     with st.form(f"{key}_new", border=False):
-        title = st.text_input("Title", value=card.title or "", key=f"{key}_new_title")
+        title = st.text_input("Title", value=_draft_title(card), key=f"{key}_new_title")
         problem = st.text_area("Problem", key=f"{key}_new_problem", height=90)
         owner = _pick_manager("Owner (optional)", f"{key}_new_owner", "Decide later")
         if not st.form_submit_button("Create item", type="primary", key=f"{key}_new_go"):
@@ -191,3 +192,11 @@ def action_bar(card, key: str) -> None:
     )
     if picked:
         ACTIONS[picked][1](card, key)
+
+
+def _draft_title(card) -> str:
+    """Return a new item's suggested title: the card's, whole (a cut-off title ends in '…')."""
+    if not card.title.endswith("…"):
+        return card.title
+    text = " ".join((card.subject or card.body or "").split())
+    return text[:ITEM_TITLE_CHARS].rsplit(" ", 1)[0] if len(text) > ITEM_TITLE_CHARS else text

@@ -305,6 +305,17 @@ def test_new_item_from_a_card_links_the_message(feed, db):
     assert [t.value for t in at.toast] == [f"Created item #{item.id}: find it on the Items board."]
 
 
+def test_a_new_item_from_a_long_post_suggests_its_whole_text_not_the_cut_title(feed, db):
+    body = ("We run 14 Voltras in our delivery fleet and lost three driver-hours this week "
+            "queueing behind parked-up cars at Voltra Charge.")  # fmt: skip
+    post = make_message(db, body=body, channel="tweet", subject=None, score=70.0,
+                        reasons=["reach"], received_at=NOW - timedelta(hours=1))  # fmt: skip
+    at = review(feed)
+    assert any(m.endswith("…**") for m in texts(at.markdown))  # the card's title is cut
+    key = open_action(at, post, "New item")
+    assert at.text_input(key=f"{key}_new_title").value == body
+
+
 def test_add_to_item_from_a_card_links_the_message(feed, db):
     at = review(feed)
     key = open_action(at, feed["parking"], "Add to item")

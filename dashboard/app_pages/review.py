@@ -58,6 +58,8 @@ def _card(card, now: datetime, top: float, notes: list) -> None:
             ui.score_badge(card.score, top=top)
         st.caption(_meta_line(card, now))
         ui.reasons(card.reasons)
+        if card.count > 1:  # the title names the theme; this is its most notable message
+            st.caption(f"Most notable of the {card.count}:")
         if text != card.title:  # a short post is its own title: show it once
             ui.message_text(card.body)
         _comments(notes, now)
