@@ -11,6 +11,7 @@ which checks the acting user's permission again.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import streamlit as st
 
@@ -165,9 +166,11 @@ def _write_cookie(value: str | None) -> None:
         st.html(script, unsafe_allow_javascript=True)
 
 
+ICON = Path(__file__).with_name("icon.png")
 STYLE = "<style>[data-testid='stMainBlockContainer'] {padding-top: 2.5rem}</style>"
 
-st.set_page_config(page_title="Feedback Loop", page_icon=":material/sync_alt:", layout="wide")
+# a file of ours: a Material icon as favicon is fetched from Google's font servers on every load
+st.set_page_config(page_title="Feedback Loop", page_icon=str(ICON), layout="wide")
 st.html(STYLE)  # our own constant CSS: less empty space above each page's title
 _me = signin.refresh_user()
 _write_cookie(signin.take_cookie())

@@ -75,3 +75,12 @@ def test_a_start_page_has_its_own_address_and_the_root_leads_to_it(app):
         app.tab.get_by_test_id("stHeading").filter(has_text=title).first.wait_for()
         assert app.tab.get_by_text("Page not found").count() == 0, path
     assert app.tab.url.endswith("/inbox")
+
+
+def test_the_app_asks_nothing_of_other_hosts_so_it_works_offline(app):
+    asked: list[str] = []
+    app.tab.on("request", lambda request: asked.append(request.url))
+    app.sign_in("ceo", "review")
+    app.nav("Insights")
+    elsewhere = [u for u in asked if not u.startswith(app.base) and not u.startswith("data:")]
+    assert elsewhere == []  # e.g. a Material favicon would come from fonts.gstatic.com
