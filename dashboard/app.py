@@ -68,6 +68,9 @@ def sign_in_form(*, note: str | None = None, go_home: bool = False) -> None:
         )
     if not submitted:
         return
+    if not email.strip() or not password:
+        st.error("Enter your email and password.", icon=":material/error:")
+        return
     from db.auth import authenticate
 
     with data.session() as s:

@@ -117,6 +117,21 @@ def test_sign_in_with_a_wrong_password_shows_the_domain_message(db):
     assert "auth_user_id" not in at.session_state
 
 
+def test_an_empty_sign_in_form_asks_for_both_rather_than_calling_them_wrong(db):
+    user(db, Role.EXECUTIVE)
+    at = sign_in(app(), "", "")
+    assert texts(at.error) == ["Enter your email and password."]
+
+
+def test_a_link_to_an_item_that_does_not_exist_says_so(db):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["auth_user_id"] = user(db, Role.EXECUTIVE).id
+    at.switch_page("app_pages/item.py")  # as a deep link opens it
+    at.query_params["item"] = "999"
+    at.run()
+    assert texts(at.info) == ["There is no item #999. Open one from the Items board."]
+
+
 def test_anonymous_deep_link_asks_to_sign_in_and_then_shows_the_page(db):
     user(db, Role.EXECUTIVE)
     at = app(page="messages")

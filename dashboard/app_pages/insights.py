@@ -123,6 +123,7 @@ def _show_messages(frame: pd.DataFrame, caption: str) -> None:
         st.info("No messages match.")
         return
     shown = frame.drop(columns=["id", "item_id"]).assign(
+        subject=frame["subject"].fillna("—"),  # a post has none
         channel=frame["channel"].map(charts.CHANNEL_LABELS),
         received_at=pd.to_datetime(frame["received_at"], utc=True)
         .dt.tz_convert(data.zone_name())

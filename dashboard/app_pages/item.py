@@ -155,7 +155,8 @@ item_id = int(raw) if raw.isdigit() else None
 detail = data.item_detail(item_id) if item_id else None
 if detail is None:
     st.title("Item")
-    ui.empty_state("Open an item from the Items board.", icon=":material/task:")
+    missing = f"There is no item #{raw}." if item_id else "No item was chosen."
+    ui.empty_state(f"{missing} Open one from the Items board.", icon=":material/task:")
     st.page_link("app_pages/items.py", label="Go to the Items board")
     st.stop()
 item = detail.item

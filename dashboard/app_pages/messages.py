@@ -114,8 +114,8 @@ frame = frame.head(PAGE_SIZE)
 
 if frame.empty:
     ui.empty_state(
-        "No messages match these filters. Import emails or posts on the Admin page, "
-        "or run `feedbackloop ingest PATH`."
+        "No messages match these filters: pick another day or channel. New mail and posts "
+        "arrive when an admin imports them (Admin → Import, or `feedbackloop ingest PATH`)."
     )
 else:
     table = _table(frame)
