@@ -18,6 +18,7 @@ import streamlit as st
 from dashboard import data, signin, ui
 from db import loop
 from db.auth import can
+from db.errors import DomainError
 from db.models import Contact, Item, Message, Outreach, utcnow
 from db.redact import describe, find_pii
 
@@ -68,7 +69,11 @@ def _deliver_now() -> str:
     return what the user should be told happened to the reply."""
     from db.notify import SmtpSettings, deliver_due
 
-    if SmtpSettings.from_env() is None:
+    try:
+        smtp = SmtpSettings.from_env()
+    except DomainError as e:  # a malformed SMTP_* variable: the reply waits, safely queued
+        return f"Reply queued in the outbox; the server's SMTP settings are wrong: {e}"
+    if smtp is None:
         return "Reply queued in the outbox: it is sent once e-mail (SMTP) is set up."
     report = deliver_due(data.engine(), now=utcnow(), limit=20)
     if report.sent and not report.error:

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, signin, ui
+from db.errors import DomainError
 from db.models import utcnow
 from db.notify import MAX_ATTEMPTS, SmtpSettings
 from db.outbox import failed_emails, outbox_counts, retry_failed
@@ -23,7 +24,12 @@ def render_outbox_health() -> None:
     cols = st.columns(4)
     for col, status in zip(cols, ("pending", "sending", "sent", "failed"), strict=True):
         col.metric(status.title(), counts.get(status, 0))
-    if SmtpSettings.from_env() is None:
+    try:
+        smtp = SmtpSettings.from_env()
+    except DomainError as e:  # a malformed SMTP_* variable on the server
+        st.error(f"The SMTP settings are wrong: {e}", icon=":material/error:")
+        smtp = False
+    if smtp is None:
         st.info(
             "SMTP is not configured (set SMTP_HOST and the other SMTP_ variables for "
             "`feedbackloop worker`); e-mails wait in the outbox until it is.",

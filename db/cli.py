@@ -14,6 +14,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+INTERRUPTED = "interrupted; work committed so far is kept"
+
 
 def main() -> None:
     """Run `feedbackloop`; Ctrl-C keeps what was committed."""
@@ -29,7 +31,7 @@ def main() -> None:
 
         typer_main()
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted; work committed so far is kept\n")
+        sys.stderr.write(INTERRUPTED + "\n")
         sys.exit(130)
 
 

@@ -22,7 +22,8 @@ from db.feedcli import DEFAULT_LIMIT, MAX_LIMIT
 
 
 class _Group(TyperGroup):
-    """Turn domain errors from any command into one line on stderr and exit code 2."""
+    """Turn domain errors from any command into one line on stderr and exit code 2, and Ctrl-C
+    into db/cli.py's line and exit code 130 (Typer would swallow it and exit 130 silently)."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -30,6 +31,11 @@ class _Group(TyperGroup):
         except DomainError as e:
             err.print(f"error: {e}", markup=False)
             raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            from db.cli import INTERRUPTED
+
+            err.print(INTERRUPTED, markup=False)
+            raise typer.Exit(130) from None
 
 
 app = typer.Typer(
@@ -70,6 +76,10 @@ def _engine():
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _cannot_write(path: Path, e: OSError) -> NoReturn:
+    fail(f"cannot write {path}: {e.strerror or e}")
 
 
 @app.command()
@@ -208,8 +218,10 @@ def _read_password(from_stdin: bool) -> str:
 @app.command()
 def digest(send: bool = typer.Option(False, "--send", help="Queue and send the digests.")) -> None:
     """Compose (and with --send, send) the daily digests."""
-    from db.notify import run_digest
+    from db.notify import SmtpSettings, run_digest
 
+    if send:
+        SmtpSettings.from_env()  # a malformed SMTP_* setting is refused before any work
     run_digest(_engine(), now=_now(), send=send, console=out)
 
 
@@ -219,8 +231,9 @@ def worker(
     interval: int = typer.Option(60, "--interval", min=1, help="Seconds between rounds."),
 ) -> None:
     """Drain the outbox, run escalations and send digests, forever (or --once)."""
-    from db.notify import run_worker
+    from db.notify import SmtpSettings, run_worker
 
+    SmtpSettings.from_env()  # a malformed SMTP_* setting is refused before any work
     run_worker(_engine(), once=once, interval=interval, console=out)
 
 
@@ -236,7 +249,10 @@ def changelog(
         fail(f"--format must be md, html, atom or json, got {fmt!r}")
     text = render_changelog(_engine(), fmt=fmt, now=_now())
     if output:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as e:
+            _cannot_write(output, e)
     else:
         sys.stdout.write(text)
 
@@ -246,16 +262,24 @@ def export_cmd(output: Path = typer.Argument(..., help="JSON file to write.")) -
     """Write a full JSON backup of the database."""
     from db.backup import export_all
 
-    counts = export_all(_engine(), output)
+    try:
+        counts = export_all(_engine(), output)
+    except OSError as e:
+        _cannot_write(output, e)
     out.print("exported " + ", ".join(f"{n} {t}" for t, n in counts.items()))
 
 
 @app.command("import")
 def import_cmd(source: Path = typer.Argument(..., help="JSON backup to restore.")) -> None:
     """Restore a JSON backup into an empty database."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from db.backup import import_all
 
-    counts = import_all(_engine(), source)
+    try:
+        counts = import_all(_engine(), source)
+    except SQLAlchemyError as e:
+        fail(f"database error, nothing was imported: {first_line(e)}")
     out.print("imported " + ", ".join(f"{n} {t}" for t, n in counts.items()))
 
 

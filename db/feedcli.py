@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 JSON_KEYS = ("rank", "score", "title", "channel", "reasons", "count", "theme", "message_ids")
 DEFAULT_LIMIT, MAX_LIMIT = 20, 500
+# --date bounds: far beyond any real feed, and far from datetime's limits (year 1 to 9999),
+# which a day's window in the company's time zone would otherwise cross
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def card_json(card: FeedCard) -> dict[str, Any]:
@@ -69,9 +72,11 @@ def run(day: str | None, limit: int, as_json: bool) -> int:
     from db.schema import ensure_current
 
     try:
-        the_day = date.fromisoformat(day) if day else None
+        the_day = None if day is None else date.fromisoformat(day)
     except ValueError:
         return _error(f"--date must be YYYY-MM-DD, got {day!r}")
+    if the_day is not None and not FIRST_DAY <= the_day <= LAST_DAY:
+        return _error(f"--date must be between {FIRST_DAY} and {LAST_DAY}, got {day!r}")
     url = database_url()
     try:
         engine = make_engine(url)

@@ -39,6 +39,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from db.errors import InvalidInput
 from db.models import Outbox, OutboxStatus
 
 MAX_ATTEMPTS = 8
@@ -67,18 +68,29 @@ class SmtpSettings:
 
     @classmethod
     def from_env(cls) -> SmtpSettings | None:
-        """Return settings from the SMTP_* environment, or None when SMTP_HOST is unset."""
+        """Return settings from the SMTP_* environment, or None when SMTP_HOST is unset.
+
+        InvalidInput names a malformed setting (the CLI shows it as a configuration error).
+        """
         env = os.environ
         if not env.get("SMTP_HOST", "").strip():
             return None
         return cls(
             host=env["SMTP_HOST"].strip(),
-            port=int(env.get("SMTP_PORT") or 25),
+            port=_port(env.get("SMTP_PORT", "").strip() or "25"),
             user=env.get("SMTP_USER") or None,
             password=env.get("SMTP_PASSWORD") or None,
             sender=env.get("SMTP_FROM") or "feedbackloop@localhost",
             starttls=env.get("SMTP_STARTTLS", "").strip().lower() in ("1", "true", "yes"),
         )
+
+
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        raise InvalidInput(f"SMTP_PORT must be a number, got {text!r}")
+    if not 1 <= int(text) <= 65535:
+        raise InvalidInput(f"SMTP_PORT must be between 1 and 65535, got {text!r}")
+    return int(text)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -55,3 +56,33 @@ def test_digest_prints_and_worker_once_queues_without_smtp(db_url, monkeypatch) 
         statuses = {row.status for row in s.exec(select(Outbox)).all()}
     engine.dispose()
     assert statuses <= {"pending"}  # without SMTP nothing is lost and nothing is tried
+
+
+@pytest.mark.parametrize(
+    "target, reason",
+    [("missing/changes.md", "No such file or directory"), (".", "Is a directory")],
+)
+def test_changelog_to_an_unwritable_place_is_one_line_and_exit_2(
+    db_url, monkeypatch, tmp_path, target, reason
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    path = tmp_path / target
+    result = runner.invoke(app, ["changelog", "-o", str(path)])
+    assert (result.exit_code, result.stderr) == (2, f"error: cannot write {path}: {reason}\n")
+
+
+@pytest.mark.parametrize("command", [["worker", "--once"], ["digest", "--send"]])
+def test_a_malformed_smtp_port_is_a_configuration_error(db_url, monkeypatch, command) -> None:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", "abc")
+    _seed(db_url)
+    engine = make_engine(db_url)
+    with Session(engine) as s:
+        queued = s.exec(select(Outbox.id, Outbox.status)).all()
+    result = runner.invoke(app, command)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "error: SMTP_PORT must be a number, got 'abc'\n"
+    with Session(engine) as s:  # refused before any work: no digest queued, nothing tried
+        assert s.exec(select(Outbox.id, Outbox.status)).all() == queued
+    engine.dispose()

@@ -10,12 +10,16 @@ import sys
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
+from typer.testing import CliRunner
 
 from db import models, views
+from db.cli import app, main
+from db.engine import make_engine
 from db.errors import InvalidInput
 from db.feedcli import plain_args
 from db.schema import HEAD, current_revision, ensure_current
+from tests.factories import set_time_zone
 
 HEAVY = ("typer", "click", "rich", "sqlmodel", "pydantic", "db.models", "db.commands", "alembic")
 
@@ -115,3 +119,45 @@ def test_the_feed_core_views_match_the_models(view):
         if model_type._type_affinity is sa.DateTime:
             assert type(column.type).__name__ == type(model_type).__name__ == "UTCDateTime"
     assert views.NEW == models.Triage.NEW
+
+
+def _feed(url: str, monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    """Run `feedbackloop feed ...` in this process; return exit code, stdout and stderr."""
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setattr(sys, "argv", ["feedbackloop", "feed", *args])
+    with pytest.raises(SystemExit) as done:
+        main()
+    out = capsys.readouterr()
+    return done.value.code, out.out, out.err
+
+
+@pytest.mark.parametrize(
+    "zone, day, error",
+    [
+        ("UTC", "9999-12-31", "--date must be between 1900-01-01 and 2999-12-31, got '9999-12-31'"),
+        ("Pacific/Auckland", "0001-01-01",
+         "--date must be between 1900-01-01 and 2999-12-31, got '0001-01-01'"),
+        ("UTC", "", "--date must be YYYY-MM-DD, got ''"),
+    ],
+)  # fmt: skip
+def test_a_date_out_of_range_or_empty_is_one_line_and_exit_2(
+    db_url, monkeypatch, capsys, zone, day, error
+):
+    engine = make_engine(db_url)
+    ensure_current(engine)
+    with Session(engine) as s:
+        set_time_zone(s, zone)
+    engine.dispose()
+    assert _feed(db_url, monkeypatch, capsys, "--date", day) == (2, "", f"error: {error}\n")
+    typer_path = CliRunner().invoke(app, ["feed", "--date", day])
+    assert (typer_path.exit_code, typer_path.stderr) == (2, f"error: {error}\n")
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2999-12-31"])
+def test_the_first_and_last_dates_read_an_empty_feed(db_url, monkeypatch, capsys, day):
+    engine = make_engine(db_url)
+    ensure_current(engine)
+    with Session(engine) as s:
+        set_time_zone(s, "Pacific/Auckland")
+    engine.dispose()
+    assert _feed(db_url, monkeypatch, capsys, "--date", day, "--json") == (0, "[]\n", "")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from db import notify
+from db.errors import InvalidInput
 from db.models import Outbox, OutboxStatus
 from db.notify import LEASE, SmtpSettings, deliver_due, enqueue, render
 from db.outbox import outbox_counts
@@ -90,3 +92,24 @@ def test_smtp_settings_come_from_the_environment(monkeypatch) -> None:
         "loop@co.test",
         True,
     )
+
+
+@pytest.mark.parametrize(
+    "port, error",
+    [("abc", "SMTP_PORT must be a number, got 'abc'"),
+     ("-1", "SMTP_PORT must be a number, got '-1'"),
+     ("70000", "SMTP_PORT must be between 1 and 65535, got '70000'"),
+     ("0", "SMTP_PORT must be between 1 and 65535, got '0'")],
+)  # fmt: skip
+def test_a_malformed_smtp_port_is_named(monkeypatch, port, error) -> None:
+    monkeypatch.setenv("SMTP_HOST", "mail.co.test")
+    monkeypatch.setenv("SMTP_PORT", port)
+    with pytest.raises(InvalidInput) as refused:
+        SmtpSettings.from_env()
+    assert str(refused.value) == error
+
+
+def test_a_blank_smtp_port_means_25(monkeypatch) -> None:
+    monkeypatch.setenv("SMTP_HOST", "mail.co.test")
+    monkeypatch.setenv("SMTP_PORT", " ")
+    assert SmtpSettings.from_env().port == 25

@@ -525,6 +525,14 @@ def test_admin_sees_the_outgoing_email_with_what_was_given_up_on(db):
     assert (again.status, again.attempts) == ("pending", 0)
 
 
+def test_a_malformed_smtp_setting_is_named_on_the_outbox_tab(db, monkeypatch):
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", "abc")
+    at, _ = admin_app(db)
+    assert not at.exception, at.exception
+    assert any("SMTP_PORT must be a number" in e.value for e in at.error)
+
+
 def test_a_user_changes_their_own_password_after_confirming_the_current_one(db):
     at, me = admin_app(db)
     at.text_input(key="account_pw_current").input("not my password")
