@@ -179,3 +179,11 @@ def test_x_api_error_response_is_quarantined(eng, tmp_path):
     result = ingest_paths(eng, [path], now=NOW)
     assert result.rejected == 1
     assert rows(eng, Quarantine.__table__)[0]["reason"] == "X API error response without data"
+
+
+def test_terminal_escape_sequences_in_customer_text_are_not_stored(eng, tmp_path):
+    hostile = "\x1b]0;PWNED\x07\x1b[2J\x1b[31mMy charger\x9b is broken\x00\nsecond line\ttab"
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(page([tweet("7", text=hostile)], [user("1", "kim", 5)])))
+    assert ingest_paths(eng, [path], now=NOW).imported == 1
+    assert rows(eng)[0]["body"] == "My charger is broken\nsecond line\ttab"

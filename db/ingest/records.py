@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import json.encoder
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,8 @@ from typing import Any
 import orjson
 
 RAW_CAP = 64 * 1024
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?)")  # CSI, OSC
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 but \t \n \r, DEL, C1
 BODY_CAP = 1_000_000
 QUARANTINE_CAP = 8 * 1024 * 1024
 MAX_COUNT = 2**31 - 1  # the largest count a 32-bit integer column holds
@@ -112,11 +115,13 @@ class BadField(ValueError):
 
 
 def clean(text: str | None, cap: int | None = None) -> str | None:
-    """Return `text` without NULs or lone surrogates, cut to `cap` characters."""
+    """Return `text` without control characters (but tab and line ends) or lone surrogates,
+    cut to `cap` characters: customer text must not drive the terminal that shows it (an
+    escape sequence can clear the screen or retitle the window) nor break a database (NUL)."""
     if text is None:
         return None
-    if "\x00" in text:
-        text = text.replace("\x00", "")
+    if not text.isprintable() and _CONTROL.search(text):
+        text = _CONTROL.sub("", _ESCAPE.sub("", text))
     if not text.isascii():
         try:
             text.encode("utf-8")
