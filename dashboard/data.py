@@ -108,12 +108,14 @@ def managers() -> list[tuple[int, str, str | None]]:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def open_items(limit: int = 500) -> list[tuple[int, str, str]]:
-    """Return open items as (id, title, status), newest first: what a card can be added to."""
+def open_items(limit: int = 500, *, shipped: bool = False) -> list[tuple[int, str, str]]:
+    """Return open items (with `shipped`, shipped ones too) as (id, title, status), newest
+    first: what a card can be added to."""
+    wanted = (*OPEN_STATUSES, ItemStatus.SHIPPED) if shipped else OPEN_STATUSES
     with session() as s:
         stmt = (
             select(Item.id, Item.title, Item.status)
-            .where(Item.status.in_(OPEN_STATUSES))
+            .where(Item.status.in_(wanted))
             .order_by(Item.id.desc())
             .limit(limit)
         )

@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import data, signin, ui
 from db import workflow
 from db.clock import local_at, local_day
-from db.models import utcnow
+from db.models import ItemStatus, utcnow
 
 RESPOND_BY_HOUR = time(17, 0)  # the company's time
 CLOSE_KEY = "review_close_card"
@@ -130,8 +130,12 @@ def new_item_form(card, key: str) -> None:
 
 
 def attach_form(card, key: str) -> None:
-    """Add the card's messages to an open item."""
-    items = {i: f"#{i} {title}" for i, title, _ in data.open_items()}
+    """Add the card's messages to an open item, or to a shipped one (the complaint came back
+    after the fix: its owner sees it there and can reopen it)."""
+    items = {
+        i: f"#{i} {title}" + (" · already shipped" if status == ItemStatus.SHIPPED else "")
+        for i, title, status in data.open_items(shipped=True)
+    }
     if not items:
         st.caption("There are no open items yet.")
         return
@@ -141,7 +145,7 @@ def attach_form(card, key: str) -> None:
             list(items),
             format_func=items.get,
             index=None,
-            placeholder="Choose an open item",
+            placeholder="Choose an item",
             key=f"{key}_add_item",
         )
         if not st.form_submit_button("Add to item", type="primary", key=f"{key}_add_go"):

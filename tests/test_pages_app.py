@@ -331,6 +331,22 @@ def test_a_new_item_from_a_long_post_suggests_its_whole_text_not_the_cut_title(f
     assert at.text_input(key=f"{key}_new_title").value == body
 
 
+def test_a_complaint_that_came_back_can_join_the_shipped_fix(feed, db):
+    shipped = Item(title="Idle fee at the stalls", status="shipped", created_by_id=feed["ceo"].id,
+                   created_at=NOW, updated_at=NOW)  # fmt: skip
+    db.add(shipped)
+    db.commit()
+    at = review(feed)
+    key = open_action(at, feed["parking"], "Add to item")
+    picker = at.selectbox(key=f"{key}_add_item")
+    label = f"#{shipped.id} Idle fee at the stalls · already shipped"
+    assert picker.format_func(shipped.id) == label
+    picker.set_value(shipped.id)
+    submit(at, f"{key}_add_go")
+    db.expire_all()
+    assert db.get(Message, feed["parking"].id).item_id == shipped.id
+
+
 def test_add_to_item_from_a_card_links_the_message(feed, db):
     at = review(feed)
     key = open_action(at, feed["parking"], "Add to item")
