@@ -54,12 +54,12 @@ def test_csv_bad_rows_are_quarantined_by_row_number(eng):
     ingest_paths(eng, [DATA / "helpdesk.csv"], now=NOW)
     bad = {q["locator"]: q["reason"] for q in rows(eng, Quarantine.__table__)}
     assert bad == {
-        "row 5": "channel must be email or tweet, got 'fax'",
-        "row 6": "received_at is not a date: 'not a date'",
-        "row 7": "followers is not a number: 'lots'",
+        "line 5 (row 5)": "channel must be email or tweet, got 'fax'",
+        "line 6 (row 6)": "received_at is not a date: 'not a date'",
+        "line 7 (row 7)": "followers is not a number: 'lots'",
     }
     raw = {q["locator"]: json.loads(q["raw"]) for q in rows(eng, Quarantine.__table__)}
-    assert raw["row 5"]["body"] == "wrong channel"
+    assert raw["line 5 (row 5)"]["body"] == "wrong channel"
 
 
 def test_csv_without_required_columns_is_rejected_once(eng, tmp_path):
@@ -85,6 +85,7 @@ def test_csv_without_required_columns_is_rejected_once(eng, tmp_path):
         ("dump.txt", b'{"data": [], "includes": {}}', "xapi"),
         ("tweets.js", b"window.YTD.tweets.part0 = [", "tweetsjs"),
         ("export.csv", b"channel,received_at,body\n", "csv"),
+        ("export.tsv", b"channel\treceived_at\tbody\n", "csv"),
         ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00", None),
         ("notes.txt", b"just some words", None),
     ],

@@ -18,7 +18,8 @@ from pathlib import Path
 
 FORMATS = ("eml", "mbox", "xapi", "jsonl", "tweetsjs", "csv")
 UNKNOWN = (
-    "unrecognised format (expected .eml, mbox, maildir, X API .json, .jsonl, tweets.js or .csv)"
+    "unrecognised format (expected .eml, mbox, maildir, X API .json, .jsonl, tweets.js, .csv or "
+    ".tsv)"
 )
 _HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+:[^\r\n]*\r?\n")
 _SNIFF = 8192
@@ -113,7 +114,7 @@ def sniff(name: str, head: bytes) -> str | None:
         return "tweetsjs"
     if ext in (".jsonl", ".ndjson"):
         return "jsonl"
-    if ext == ".csv":
+    if ext in (".csv", ".tsv"):
         return "csv"
     if ext == ".json" or (ext not in (".eml", ".mbox", ".mbx") and start[:1] in (b"{", b"[")):
         return "jsonl" if _is_jsonl(start) else "xapi"
