@@ -1,18 +1,26 @@
 """Turning messages into improvement items: create an item from messages, attach more to one.
 
 Linking sets each message's `item_id` and triage state `linked`, points the messages' themes at
-the item, and keeps `Item.first_signal_at` the earliest complaint. Re-exported by `db.workflow`.
+the item, and keeps `Item.first_signal_at` the earliest complaint. An item whose creator names
+themselves the owner starts `acknowledged` (creating it was accepting it: DESIGN §2), with the
+`acknowledged` Event the lead times read; one made from a forwarded message keeps the forward's
+respond-by. Re-exported by `db.workflow`.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlmodel import select
 
 from db.audit import get_or_404, record, sla_respond_by
 from db.auth import require
+from db.clock import company_zone
 from db.errors import InvalidInput, InvalidTransition, PermissionDenied
+from db.itemstate import S, transition
 from db.models import Forward, Item, Message, Priority, Theme, Triage
-from db.triage import acknowledge_forward, assignable_user, messages_by_id, set_triage
+from db.sla import due_at, sla_days
+from db.triage import assignable_user, mark_acknowledged, messages_by_id, set_triage
 
 
 def create_item(
@@ -28,6 +36,26 @@ def create_item(
     now,
 ) -> Item:
     """Turn messages into a new improvement item linked to them."""
+    item = _new_item(
+        session,
+        message_ids=message_ids,
+        title=title,
+        problem=problem,
+        team=team,
+        owner_id=owner_id,
+        priority=priority,
+        respond_by=sla_respond_by(session, now),
+        actor=actor,
+        now=now,
+    )
+    session.commit()
+    return item
+
+
+def _new_item(
+    session, *, message_ids, title, problem, team, owner_id, priority, respond_by, actor, now
+) -> Item:
+    """Add the item, its Events and its links; acknowledged if the actor owns it (no commit)."""
     require(actor, "item.create")
     if not (title or "").strip():
         raise InvalidInput("An item needs a title.")
@@ -44,7 +72,7 @@ def create_item(
         priority=priority,
         created_at=now,
         updated_at=now,
-        respond_by=sla_respond_by(session, now),
+        respond_by=respond_by,
     )
     session.add(item)
     session.flush()
@@ -59,21 +87,43 @@ def create_item(
         data={"owner_id": owner},
     )
     _link(session, item, msgs, actor=actor, now=now)
-    session.commit()
+    if owner == actor.id:  # named themselves: accepted by creating it, nobody left to ask
+        require(actor, "item.acknowledge", item=item)
+        data = {"owner_id": owner, "on_create": True}
+        transition(session, item, S.ACKNOWLEDGED, actor=actor, now=now, data=data)
     return item
 
 
 def item_from_forward(session, forward_id: int, *, title: str, problem: str = "", actor, now):
-    """Turn a message forwarded to `actor` into an item they own, and acknowledge the forward."""
+    """Turn a message forwarded to `actor` into an item they own (acknowledged), keeping the
+    forward's respond-by; acknowledge the forward too if it was not yet."""
     fwd = get_or_404(session, Forward, forward_id)
     if fwd.recipient_id != actor.id or fwd.message_id is None:
         raise PermissionDenied("Only the person a message was forwarded to can make it an item.")
-    if fwd.acknowledged_at is not None:  # checked first: no item without its acknowledgement
-        raise InvalidTransition("This forward was already acknowledged.")
-    item = create_item(session, message_ids=[fwd.message_id], title=title, problem=problem,
-                       team=actor.team, owner_id=actor.id, actor=actor, now=now)  # fmt: skip
-    acknowledge_forward(session, fwd.id, actor=actor, now=now)
+    linked = session.get(Message, fwd.message_id).item_id
+    if linked is not None:
+        raise InvalidTransition(f"This message is already part of item #{linked}.")
+    item = _new_item(
+        session,
+        message_ids=[fwd.message_id],
+        title=title,
+        problem=problem,
+        team=actor.team,
+        owner_id=actor.id,
+        priority="normal",
+        respond_by=_forward_due(session, fwd),
+        actor=actor,
+        now=now,
+    )
+    if fwd.acknowledged_at is None:
+        mark_acknowledged(session, fwd, actor=actor, now=now)
+    session.commit()
     return item
+
+
+def _forward_due(session, fwd: Forward) -> datetime:
+    """Return the forward's respond-by, or its SLA due time (business days, company zone)."""
+    return due_at(fwd, sla=sla_days(session), zone=company_zone(session))
 
 
 def attach(session, *, item_id: int, message_ids: list[int], actor, now) -> Item:

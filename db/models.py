@@ -392,6 +392,16 @@ class Comment(_Table, table=True):
     created_at: datetime = _created()
 
 
+class Mention(_Table, table=True):
+    """A user told about a comment that @mentions them; in their inbox until `seen_at`."""
+
+    __table_args__ = (sa.Index("ix_mention_inbox", "user_id", "seen_at"),)
+
+    comment_id: int = Field(foreign_key="comment.id", primary_key=True)
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    seen_at: datetime | None = _ts()
+
+
 class Event(_Table, table=True):
     """Append-only audit log, written in the same transaction as the change it records."""
 

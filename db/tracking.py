@@ -3,19 +3,18 @@ the comments on messages (shown on their morning-review cards).
 
 Every reader aggregates in SQL (joins and GROUP BY, a fixed number of queries however many
 rows) and returns frozen dataclasses of plain values, safe to cache and to render. The item
-detail lives in `db/itemdetail.py` and is re-exported here.
+detail lives in `db/itemdetail.py` and the inbox in `db/inbox.py`; both are re-exported here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from db.inbox import InboxRow, inbox  # noqa: F401  (re-exported)
 from db.itemdetail import (  # noqa: F401  (item_detail, timeline, describe: re-exported)
     ItemDetail,
     days_since,
@@ -24,26 +23,8 @@ from db.itemdetail import (  # noqa: F401  (item_detail, timeline, describe: re-
     item_detail,
     timeline,
 )
-from db.models import Comment, Forward, Item, ItemStatus, Message, User
+from db.models import Comment, Item, Message, User
 from db.workflow import OPEN
-
-
-@dataclass(frozen=True)
-class InboxRow:
-    kind: str  # "forward" or "owned"
-    item_id: int | None
-    forward_id: int | None
-    message_id: int | None
-    title: str
-    status: str | None
-    note: str | None
-    sender: str | None
-    respond_by: datetime | None
-    overdue: bool
-    created_at: datetime | None
-    item_version: int | None = None
-    escalated_at: datetime | None = None  # an overdue forward the sender was told about
-    text: str | None = None  # a forwarded message's text, when the title does not show it all
 
 
 @dataclass(frozen=True)
@@ -63,67 +44,6 @@ class ItemRow:
     unowned: bool
     days_open: int | None
     version: int
-
-
-def inbox(session: Session, *, user: Any, now: datetime) -> list[InboxRow]:
-    """Forwards to `user` not yet acknowledged, then items they own that are open or shipped
-    (a shipped item still waits for its owner to tell the customers); late first."""
-    sender = aliased(User)
-    fwd_q = (
-        select(Forward, sender.name, Message.subject, Message.body, Item)
-        .join(sender, sender.id == Forward.sender_id)
-        .join(Message, Message.id == Forward.message_id, isouter=True)
-        .join(Item, Item.id == Forward.item_id, isouter=True)
-        .where(Forward.recipient_id == user.id, Forward.acknowledged_at.is_(None))
-    )
-    rows = []
-    for f, sname, subject, body, item in session.exec(fwd_q).all():
-        title = item.title if item else subject or (body or "")[:90]
-        late = f.respond_by is not None and f.respond_by < now
-        rows.append(
-            InboxRow(
-                "forward",
-                f.item_id,
-                f.id,
-                f.message_id,
-                title,
-                item.status if item else None,
-                f.note,
-                sname,
-                f.respond_by,
-                late,
-                f.created_at,
-                item.version if item else None,
-                f.escalated_at,
-                None if item or " ".join((body or "").split()) == title else body,
-            )
-        )
-    seen = {r.item_id for r in rows}
-    waiting = (*OPEN, ItemStatus.SHIPPED)
-    own_q = select(Item).where(Item.owner_id == user.id, Item.status.in_(waiting))
-    for i in session.exec(own_q).all():
-        if i.id in seen:
-            continue
-        due = {ItemStatus.NEW: i.respond_by, ItemStatus.SHIPPED: None}.get(i.status, i.due_at)
-        late = is_overdue(i.status, i.respond_by, i.due_at, now)
-        rows.append(
-            InboxRow(
-                "owned",
-                i.id,
-                None,
-                None,
-                i.title,
-                i.status,
-                None,
-                None,
-                due,
-                late,
-                i.created_at,
-                i.version,
-            )
-        )
-    far = datetime.max.replace(tzinfo=now.tzinfo)
-    return sorted(rows, key=lambda r: (not r.overdue, r.respond_by or far, r.title))
 
 
 def items_board(

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
+from db import mentions
 from db.audit import get_or_404, record, sla_respond_by
 from db.auth import require
 from db.errors import InvalidInput, InvalidTransition, PermissionDenied
@@ -135,6 +136,13 @@ def acknowledge_forward(session: Session, forward_id: int, *, actor, now: dateti
         raise PermissionDenied("Only the person it was forwarded to can acknowledge it.")
     if fwd.acknowledged_at is not None:
         raise InvalidTransition("This forward was already acknowledged.")
+    mark_acknowledged(session, fwd, actor=actor, now=now)
+    session.commit()
+    return fwd
+
+
+def mark_acknowledged(session: Session, fwd: Forward, *, actor, now: datetime) -> None:
+    """Set a forward acknowledged now and add its Event (the caller checks and commits)."""
     fwd.acknowledged_at = now
     session.add(fwd)
     record(
@@ -146,12 +154,10 @@ def acknowledge_forward(session: Session, forward_id: int, *, actor, now: dateti
         action="acknowledged",
         data={"item_id": fwd.item_id, "message_id": fwd.message_id},
     )
-    session.commit()
-    return fwd
 
 
 def comment(session, *, message_id=None, item_id=None, body: str, actor, now) -> Comment:
-    """Add a comment to a message or an item; @name mentions are resolved to users."""
+    """Add a comment to a message or an item; the users it @mentions are told (db.mentions)."""
     if (message_id is None) == (item_id is None):
         raise InvalidInput("Comment on either a message or an item.")
     if not (body or "").strip():
@@ -178,6 +184,7 @@ def comment(session, *, message_id=None, item_id=None, body: str, actor, now) ->
         action="commented",
         data={"comment_id": note.id, "mentions": note.mentions},
     )
+    mentions.notify(session, note)  # inbox entries and e-mails, in this same transaction
     session.commit()
     return note
 

@@ -2,8 +2,9 @@
 
 A forwarded message shows its text, so it can be read here; a shipped item stays until its
 loop is closed, since telling the customers is still the owner's job. Not cached: it is one
-user's own list. "Acknowledge" takes ownership of a forwarded new item, or confirms receipt of a
-forwarded message; "Make it an item" turns a forwarded message into an item the manager owns.
+user's own list. On a forwarded new item the button is "Take ownership"; on a forwarded message
+it is "Acknowledge" (confirms receipt), and the message then waits under "Acknowledged — to act
+on" until it is part of an item or dismissed ("Make it an item" makes it one the manager owns).
 """
 
 from __future__ import annotations
@@ -11,16 +12,22 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import data, signin, ui
+from dashboard.mentions_ui import render_mentions
 from db import tracking, workflow
 from db.models import ItemStatus, utcnow
 
 NEXT = {ItemStatus.SHIPPED: "shipped: tell the customers, then close the loop"}
+ACK = {  # takes ownership? -> (label, help)
+    True: ("Take ownership", "Become the owner of this item: it moves to acknowledged."),
+    False: ("Acknowledge", "Confirm you have it. A message stays here until it is an item."),
+}
+KEPT = "Acknowledged: it stays in your inbox under “to act on” until it is an item."
 
 
 def _acknowledge(row) -> None:
     with data.session() as s:
         actor, now = signin.actor(s), utcnow()
-        if row.item_id and row.status == ItemStatus.NEW:
+        if row.takes_ownership:
             ui.domain_action(
                 workflow.acknowledge,
                 s,
@@ -38,7 +45,7 @@ def _acknowledge(row) -> None:
                 row.forward_id,
                 actor=actor,
                 now=now,
-                success="Acknowledged.",
+                success="Acknowledged." if row.item_id else KEPT,
                 rerun=True,
             )
 
@@ -74,7 +81,10 @@ def _row(row, now) -> None:
             else:
                 st.markdown(f"**{title}**")
             parts = [f"from {ui.escape_md(row.sender)}" if row.sender else "owned by you"]
-            if row.respond_by:
+            if row.acknowledged_at:
+                ago = ui.relative_time(row.acknowledged_at, now=now)
+                parts.append(f"you acknowledged it {ago}: make it an item")
+            elif row.respond_by:
                 due = ui.stamp(row.respond_by, weekday=True)
                 parts.append(f"respond by {due} ({ui.relative_time(row.respond_by, now=now)})")
             else:
@@ -91,9 +101,11 @@ def _row(row, now) -> None:
                 st.badge("Overdue", icon=":material/alarm:", color="red")
             if row.escalated_at:
                 st.badge("Escalated to sender", icon=":material/campaign:", color="orange")
-            if row.kind == "forward" and st.button("Acknowledge", key=f"{key}_ack", type="primary"):
-                _acknowledge(row)
-            if row.kind == "forward" and not row.item_id and row.message_id:
+            if row.kind == "forward":
+                label, tip = ACK[row.takes_ownership]
+                if st.button(label, key=f"{key}_ack", type="primary", help=tip):
+                    _acknowledge(row)
+            if row.can_make_item:
                 _make_item(row, key)
 
 
@@ -102,9 +114,17 @@ now = utcnow()
 st.title("Inbox")
 with data.session() as s:
     rows = tracking.inbox(s, user=me, now=now)
-late = sum(r.overdue for r in rows)
-st.caption(f"{len(rows)} waiting · {late} overdue")
+waiting = [r for r in rows if r.kind != "acknowledged"]
+todo = [r for r in rows if r.kind == "acknowledged"]  # its SLA is met: never overdue
+counts = [f"{len(waiting)} waiting", f"{sum(r.overdue for r in waiting)} overdue"]
+st.caption(" · ".join(counts + ([f"{len(todo)} acknowledged, to act on"] if todo else [])))
 if not rows:
     ui.empty_state("Nothing is waiting for you: no open forwards and no open items you own.")
-for r in rows:
+for r in waiting:
     _row(r, now)
+if todo:
+    st.subheader("Acknowledged — to act on", anchor="to-act-on")
+    st.caption("Forwarded messages you acknowledged: each stays here until it is an item.")
+for r in todo:
+    _row(r, now)
+render_mentions(me, now)
