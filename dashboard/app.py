@@ -145,10 +145,9 @@ def _account_box(me: signin.CurrentUser | None) -> None:
         if me is None:
             return
         st.caption(f"Signed in as **{ui.escape_md(me.name)}** · {me.role}")
-        left, right = st.columns(2)
         out = dict(icon=":material/logout:", on_click=signin.sign_out, key="app_signout")
-        left.button("Sign out", **out)
-        with right.popover("Password", icon=":material/key:"):
+        st.button("Sign out", **out)
+        with st.popover("Change password", icon=":material/key:"):
             signin.password_form(me)
 
 

@@ -185,6 +185,6 @@ def print_sign_ins(created: list[tuple[str, str, str]], *, console: Console) -> 
     """Print the sign-in details of the users just created (shown this once only)."""
     if not created:
         return
-    console.print("Demo sign-ins (shown once; change them with an admin account):", markup=False)
+    console.print("Demo sign-ins (shown once; change them in the app):", markup=False)
     for role, email, password in created:
         console.print(f"  {role:<10} {email:<28} {password}", markup=False)
