@@ -98,6 +98,24 @@ def test_unknown_charset_falls_back_without_crashing_and_notes_it():
     assert "x-unknown-9" in row["headers"]["decode_note"]
 
 
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ("Date: 2026-11-20T09:00:00Z\n", datetime(2026, 11, 20, 9, 0, tzinfo=UTC)),
+        (
+            "Received: from mx.acme.example by in.acme.example; Fri, 20 Nov 2026 10:15:00 +0100\n"
+            "Received: from client by mx.acme.example; Fri, 20 Nov 2026 10:14:00 +0100\n",
+            datetime(2026, 11, 20, 9, 15, tzinfo=UTC),  # the newest hop: the top one
+        ),
+    ],
+)
+def test_a_date_in_iso_form_or_only_on_the_received_line_dates_the_mail(headers, expected):
+    data = f"{headers}From: a@b.example\nSubject: x\nMessage-ID: <d@b>\n\nHello?\n".encode()
+    item = parse_email(data, locator="1.eml")
+    assert isinstance(item, Record), item
+    assert item.row["received_at"] == expected
+
+
 def test_missing_date_is_rejected_with_a_reason_and_the_raw_bytes():
     item = parse("email_no_date.eml")
     assert isinstance(item, Rejected)

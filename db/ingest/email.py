@@ -5,8 +5,9 @@ body (HTML-only mail converted to plain text; mail forwarded as an attachment ap
 see `db.ingest.mimeparts`), attachments by name and size only, thread links from
 `In-Reply-To`/`References`, and the noise headers the feed weighs. Any declared charset is
 tried, then UTF-8, then Windows-1252, so odd charsets never crash an import (the fallback is
-noted in `headers["decode_note"]`). A message without a parseable Date, and without an mbox
-From_ line date to fall back on, is rejected ("no valid Date header"). mbox files are streamed
+noted in `headers["decode_note"]`). A message without a parseable Date (RFC 5322, or ISO 8601
+as some tools write it) is dated by its mbox From_ line, else by its newest Received header;
+with none of these it is rejected ("no valid Date header"). mbox files are streamed
 message by message (see `db.ingest.mbox`), so memory stays flat however large the file.
 """
 
@@ -81,7 +82,11 @@ def _parse(data: bytes, locator: str, from_line: bytes | None) -> Record:
         raise BadField("not an email message (no header lines found)")
     msg: EmailMessage = _PARSER.parsebytes(data)
     raw = _raw_headers(msg)
-    received = _date(raw.get("date")) or (from_line_date(from_line) if from_line else None)
+    received = (
+        _date(raw.get("date"))
+        or (from_line_date(from_line) if from_line else None)
+        or _delivered(msg)
+    )
     if received is None:
         raise BadField("no valid Date header")
     name, sender = _sender(raw.get("from"))
@@ -160,13 +165,23 @@ def _decode_words(value: str) -> str:
 
 
 def _date(value: str | None) -> datetime | None:
+    """Return an RFC 5322 date (or, as some tools write, ISO 8601) as aware UTC, or None."""
     if not value:
         return None
     try:
         dt = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
-        return None
+        try:
+            dt = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def _delivered(msg: EmailMessage) -> datetime | None:
+    """Return when the last server received the message (the top Received header's date)."""
+    hops = msg.get_all("received") or []
+    return _date(str(hops[0]).rpartition(";")[2]) if hops else None
 
 
 def _address(value: str) -> tuple[str, str]:
