@@ -92,11 +92,22 @@ def init() -> None:
 
 
 @app.command()
-def demo() -> None:
+def demo(
+    force: bool = typer.Option(
+        False, "--force", help="Load it even into a database that has users of its own."
+    ),
+) -> None:
     """Load the demo data in seeds/ (safe to run twice)."""
     from seeds.loader import load_demo
+    from seeds.people import own_users
 
     engine = _engine()
+    theirs = own_users(engine)
+    if theirs and not force:
+        fail(
+            f"this database has users of its own ({', '.join(theirs)}): the demo would mix "
+            "made-up customers and items into it; use an empty DATABASE_URL, or --force"
+        )
     load_demo(engine, now=_now(), console=out)
 
 

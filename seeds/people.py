@@ -42,6 +42,13 @@ STORIES = {  # title: story keys of the messages it is made from
 }
 
 
+def own_users(engine) -> list[str]:
+    """Return the emails of users who are not the demo's: the database is someone's own."""
+    demo = [email for _, email, _, _ in PEOPLE]
+    with Session(engine) as s:
+        return list(s.exec(select(User.email).where(User.email.not_in(demo)).limit(3)).all())
+
+
 def _external_ids() -> dict[str, str]:
     ids = {m["key"]: message_id(m).strip("<>") for m in MAILS}
     ids.update({p["key"]: tweet_id(p, n) for n, p in enumerate(POSTS)})

@@ -12,11 +12,12 @@ from subprocess import PIPE
 
 import pytest
 import sqlalchemy as sa
+from sqlmodel import Session
 from typer.testing import CliRunner
 
 from db.cli import app
 from db.engine import make_engine
-from db.models import Quarantine
+from db.models import Message, Quarantine
 from tests.factories import NOW, make_ceo, make_contact, make_message
 
 runner = CliRunner()
@@ -243,3 +244,18 @@ def test_ctrl_c_says_what_was_kept_and_exits_130(db_url):
     assert "SMTP is not configured" in first
     assert child.returncode == 130
     assert stderr == "interrupted; work committed so far is kept\n"
+
+
+def test_demo_refuses_a_database_with_users_of_its_own_unless_forced(db_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    engine = make_engine(db_url)
+    with Session(engine) as s:
+        make_ceo(s)
+    refused = runner.invoke(app, ["demo"])
+    assert refused.exit_code == 2
+    assert refused.output.startswith("error: this database has users of its own")
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(Message)).scalar() == 0
+    engine.dispose()
+    assert runner.invoke(app, ["demo", "--force"]).exit_code == 0
