@@ -37,15 +37,7 @@ def _entry(row: mentions.MentionRow, now: datetime) -> None:
     with st.container(border=True, key=key):
         head, action = st.columns([5, 1], vertical_alignment="center")
         with head:
-            title = ui.escape_md(row.title)
-            if row.item_id:
-                st.page_link(
-                    "app_pages/item.py",
-                    label=f"#{row.item_id} {title}",
-                    query_params={"item": str(row.item_id)},
-                )
-            else:
-                st.markdown(f"**{title}**")
+            ui.heading_link(row.title, row.item_id)
             when = f"{ui.stamp(row.at)} ({ui.relative_time(row.at, now=now)})"
             st.caption(f"{ui.escape_md(row.author)} mentioned you · {when}")
             ui.message_text(row.body, more="Show the whole comment")

@@ -149,3 +149,12 @@ def relative_time(when: datetime | None, *, now: datetime | None = None) -> str:
             amount = f"{int(seconds // size)} {unit}"
             return f"in {amount}" if ahead else f"{amount} ago"
     return "just now"
+
+
+def heading_link(title: str, item_id: int | None) -> None:
+    """Show an inbox entry's title: a link to its item ("#12 ..."), or bold text without one."""
+    if item_id:
+        label = f"#{item_id} {escape_md(title)}"
+        st.page_link("app_pages/item.py", label=label, query_params={"item": str(item_id)})
+    else:
+        st.markdown(f"**{escape_md(title)}**")

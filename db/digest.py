@@ -221,20 +221,11 @@ def digest_key(user_id: int | str, day: date) -> str:
 
 def queue_digests(session: Session, digests, *, now: datetime) -> int:
     """Queue each digest once per user and day (caller commits); return how many are new."""
-    from db.notify import enqueue, render
+    from db.notify import queue
 
     new, today = 0, local_day(now, company_zone(session))
     for d in digests:
         key = digest_key(d.user_id, today)
-        text, html = render(d.template, title=d.subject, d=d)
-        row = enqueue(
-            session,
-            kind="digest",
-            dedupe_key=key,
-            to_addr=d.email,
-            subject=d.subject,
-            text=text,
-            html=html,
-        )
+        row = queue(session, d.template, kind="digest", key=key, to=d.email, subject=d.subject, d=d)
         new += row.id is None
     return new

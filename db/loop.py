@@ -106,7 +106,7 @@ def tell_customer(
     session: Session, outreach_id: int, *, reply_text: str, actor: Any, now: datetime
 ) -> Outreach:
     """Send the reply (e-mail: through the outbox; tweet: answered by hand) and mark it told."""
-    from db.notify import enqueue, render
+    from db.notify import queue
     from db.sla import base_url
 
     outreach, item = _load(session, outreach_id, actor)
@@ -120,21 +120,8 @@ def tell_customer(
         if not contact.email:
             raise InvalidInput("This customer has no e-mail address; answer them by hand.")
         subject = f"What we changed: {item.public_title or item.title}"
-        text, html = render(
-            "reply",
-            title=subject,
-            reply_text=reply_text.strip(),
-            link=f"{base_url(session)}/changes",
-        )
-        enqueue(
-            session,
-            kind="reply",
-            dedupe_key=f"outreach:{outreach.id}",
-            to_addr=contact.email,
-            subject=subject,
-            text=text,
-            html=html,
-        )
+        queue(session, "reply", key=f"outreach:{outreach.id}", to=contact.email, subject=subject,
+              reply_text=reply_text.strip(), link=f"{base_url(session)}/changes")  # fmt: skip
     outreach.status, outreach.reply_text = OutreachStatus.TOLD, reply_text.strip()
     outreach.done_by_id, outreach.done_at = actor.id, now
     session.add(outreach)

@@ -24,7 +24,7 @@ from db.auth import can
 from db.clock import company_zone, stamp
 from db.errors import NotFound
 from db.models import Comment, Item, Mention, Message, User
-from db.notify import enqueue, render
+from db.notify import queue
 from db.sla import base_url
 
 CHANNEL_NAMES = {"email": "an email", "tweet": "a post on X"}
@@ -83,24 +83,18 @@ def _message_title(msg: Any, zone: tzinfo) -> str:
 
 def _queue_email(session, note, user, *, author, what: str, link: str, zone) -> None:
     subject = f"{author.name} mentioned you: {what}"
-    text, html = render(
+    queue(
+        session,
         "mention",
-        title=subject,
+        key=f"mention:{note.id}:{user.id}",
+        to=user.email,
+        subject=subject,
         recipient_name=user.name,
         author_name=author.name,
         what=what,
         comment=note.body,
         when=stamp(note.created_at, zone, "%a %d %b %Y, %H:%M", label=True),
         link=link,
-    )
-    enqueue(
-        session,
-        kind="mention",
-        dedupe_key=f"mention:{note.id}:{user.id}",
-        to_addr=user.email,
-        subject=subject,
-        text=text,
-        html=html,
     )
 
 

@@ -108,6 +108,16 @@ def render(name: str, *, title: str, **context: object) -> tuple[str, str]:
     return text.strip() + "\n", html
 
 
+def queue(
+    session: Session, template: str, *, key: str, to: str, subject: str, kind: str = "", **context
+) -> Outbox:
+    """Render `template` (the subject is its title) and add the e-mail to the outbox in the
+    caller's transaction, once per `key`; `kind` defaults to the template's name."""
+    text, html = render(template, title=subject, **context)
+    return enqueue(session, kind=kind or template, dedupe_key=key, to_addr=to, subject=subject,
+                   text=text, html=html)  # fmt: skip
+
+
 def _message_id(sender: str) -> str:
     domain = sender.rsplit("@", 1)[-1].strip("> ") or "feedbackloop.local"
     return f"<{uuid.uuid4().hex}@{domain}>"

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from db.clock import add_business_days, company_zone, stamp
 from db.models import Event, Forward, Item, Message, User
-from db.notify import enqueue, render
+from db.notify import queue
 
 NOTICE_WINDOW = timedelta(days=7)
 
@@ -71,9 +71,12 @@ def queue_forward_notice(session: Session, forward: Forward) -> None:
     zone = company_zone(session)
     what, snippet, link = _about(session, forward, zone)
     subject = f"{sender.name} forwarded to you: {what}"
-    text, html = render(
+    queue(
+        session,
         "forward",
-        title=subject,
+        key=f"forward:{forward.id}",
+        to=recipient.email,
+        subject=subject,
         sender_name=sender.name,
         recipient_name=recipient.name,
         what=what,
@@ -81,15 +84,6 @@ def queue_forward_notice(session: Session, forward: Forward) -> None:
         note=forward.note,
         link=link,
         respond_by=_when(due_at(forward, sla=sla_days(session), zone=zone), zone),
-    )
-    enqueue(
-        session,
-        kind="forward",
-        dedupe_key=f"forward:{forward.id}",
-        to_addr=recipient.email,
-        subject=subject,
-        text=text,
-        html=html,
     )
 
 
@@ -128,9 +122,12 @@ def _escalate(session: Session, fwd: Forward, *, now: datetime, sla: int, zone: 
         )
     )
     subject = f"Overdue: {recipient.name} has not acknowledged {what}"
-    text, html = render(
+    queue(
+        session,
         "escalation",
-        title=subject,
+        key=f"escalation:{fwd.id}",
+        to=sender.email,
+        subject=subject,
         sender_name=sender.name,
         recipient_name=recipient.name,
         what=what,
@@ -138,15 +135,6 @@ def _escalate(session: Session, fwd: Forward, *, now: datetime, sla: int, zone: 
         respond_by=_when(due, zone),
         overdue=_ago(now - due),
         link=link,
-    )
-    enqueue(
-        session,
-        kind="escalation",
-        dedupe_key=f"escalation:{fwd.id}",
-        to_addr=sender.email,
-        subject=subject,
-        text=text,
-        html=html,
     )
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
 
 from db import workflow as wf
 from db.errors import DomainError
@@ -129,3 +131,17 @@ def play_random(
         except DomainError:
             session.rollback()
     session.expire_all()
+
+
+APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
+
+
+def open_page(user, page: str, **query) -> AppTest:
+    """Run the app signed in as `user` and switch to `page` (with query parameters)."""
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.session_state["auth_user_id"] = user.id
+    at.run()
+    at.query_params.update({k: str(v) for k, v in query.items()})
+    at.switch_page(f"app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at

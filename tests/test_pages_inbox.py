@@ -5,18 +5,15 @@ already (no "Take ownership" on its page). Asserted on the database after each c
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from streamlit.testing.v1 import AppTest
 
 from db import workflow as wf
 from db.models import Forward, Item, ItemStatus, Message, utcnow
 from tests.factories import make_message
-from tests.journeys import cast, new_item
+from tests.journeys import cast, new_item, open_page
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 S = ItemStatus
 REFUND = "Refund for my Model Y"
 
@@ -24,16 +21,6 @@ REFUND = "Refund for my Model Y"
 @pytest.fixture
 def c(db):
     return cast(db)
-
-
-def open_page(user, page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    at.session_state["auth_user_id"] = user.id
-    at.run()
-    at.query_params.update({k: str(v) for k, v in query.items()})
-    at.switch_page(f"app_pages/{page}.py").run()
-    assert not at.exception, at.exception
-    return at
 
 
 def shown(at) -> str:

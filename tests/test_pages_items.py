@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from streamlit.testing.v1 import AppTest
 
 from db import workflow as wf
 from db.models import Comment, Forward, Item, ItemStatus
 from tests.factories import NOW, make_message
-from tests.journeys import cast, item_in, new_item
+from tests.journeys import cast, item_in, new_item, open_page
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "").strip()
 S = ItemStatus
 
@@ -24,16 +21,6 @@ S = ItemStatus
 @pytest.fixture
 def c(db):
     return cast(db)
-
-
-def open_page(user, page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    at.session_state["auth_user_id"] = user.id
-    at.run()
-    at.query_params.update({k: str(v) for k, v in query.items()})
-    at.switch_page(f"app_pages/{page}.py").run()
-    assert not at.exception, at.exception
-    return at
 
 
 def fresh(db, item_id) -> Item:

@@ -71,15 +71,7 @@ def _row(row, now) -> None:
     with st.container(border=True, key=key):
         head, action = st.columns([5, 1], vertical_alignment="center")
         with head:
-            title = ui.escape_md(row.title)
-            if row.item_id:
-                st.page_link(
-                    "app_pages/item.py",
-                    label=f"#{row.item_id} {title}",
-                    query_params={"item": str(row.item_id)},
-                )
-            else:
-                st.markdown(f"**{title}**")
+            ui.heading_link(row.title, row.item_id)
             parts = [f"from {ui.escape_md(row.sender)}" if row.sender else "owned by you"]
             if row.acknowledged_at:
                 ago = ui.relative_time(row.acknowledged_at, now=now)
