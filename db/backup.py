@@ -1,9 +1,10 @@
 """Full JSON backup and restore (`feedbackloop export` / `import`).
 
 The backup is one JSON object: a format version and, per table, its rows. Timestamps are ISO
-8601 with offset, bytes are base64. Export writes a temporary file beside the target and renames
-it over the target once complete, so a full disk never leaves a truncated backup. Restore goes
-into an empty database only, so it can never merge two histories by accident, and in one
+8601 with offset, bytes are base64. Export streams the rows (memory stays flat) into a temporary
+file beside the target and renames it over the target once complete, so a full disk never
+leaves a truncated backup. Restore reads the whole file into memory (some 7 KB a message), into
+an empty database only, so it can never merge two histories by accident, and in one
 transaction: a hand-edited backup with a bad value or a dangling link is refused whole, naming
 the table and row. The Insights rollups are derived data: left out of the backup and recomputed
 after a restore, so a backup edited by hand still reads right.
@@ -15,9 +16,11 @@ import base64
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -31,6 +34,7 @@ from db import (
 from db.errors import InvalidInput, first_line
 
 FORMAT = "feedbackloop-backup/1"
+EXPORT_CHUNK = 2000  # rows fetched at a time while exporting
 # Rollups recomputed from the other tables after a restore: never written to a backup.
 DERIVED = {"message_day", "item_fact", "item_day", "link_day", "forward_day", "forward_msg"}
 
@@ -79,22 +83,37 @@ def _unbase64(value: dict) -> bytes:
 
 
 def export_all(engine: Engine, path: Path) -> dict[str, int]:
-    """Write every table to `path` as JSON; return the row count per table."""
-    data: dict[str, list[dict]] = {}
-    with engine.connect() as conn:
-        for table in _stored_tables():
-            rows = conn.execute(sa.select(table).order_by(*table.primary_key.columns))
-            data[table.name] = [{k: _encode(v) for k, v in r._mapping.items()} for r in rows]
-    _write_whole(path, {"format": FORMAT, "tables": data})
-    return {name: len(rows) for name, rows in data.items()}
+    """Write every table to `path` as JSON, streamed row by row; return the row count per table.
+
+    Memory stays flat whatever the size of the database: rows are fetched in chunks (a
+    server-side cursor on PostgreSQL) and written as they come."""
+    counts: dict[str, int] = {}
+    with engine.connect() as conn, _replacing(path) as out:
+        out.write(f'{{"format": {json.dumps(FORMAT)}, "tables": {{')
+        for t, table in enumerate(_stored_tables()):
+            out.write(f"{', ' if t else ''}{json.dumps(table.name)}: [")
+            query = sa.select(table).order_by(*table.primary_key.columns)
+            rows = conn.execution_options(stream_results=True, yield_per=EXPORT_CHUNK)
+            n = 0
+            for n, row in enumerate(rows.execute(query), 1):
+                out.write((", " if n > 1 else "") + json.dumps(_encoded(row)))
+            out.write("]")
+            counts[table.name] = n
+        out.write("}}\n")
+    return counts
 
 
-def _write_whole(path: Path, doc: dict) -> None:
-    """Write `doc` as JSON to a temporary file beside `path`, then rename it over `path`."""
+def _encoded(row: sa.Row) -> dict[str, Any]:
+    return {k: _encode(v) for k, v in row._mapping.items()}
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[TextIO]:
+    """Yield a temporary file beside `path`; rename it over `path` once written and synced."""
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(doc, f)
+            yield f
             f.flush()
             os.fsync(f.fileno())  # on disk before the rename, or a crash could leave it empty
         os.replace(temp, path)
