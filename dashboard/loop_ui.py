@@ -209,7 +209,13 @@ def _track(item: Item, mine: bool) -> None:
                     success="Customer track saved.",
                     item_id=item.id,
                 )
-        if st.button("Close the loop", type="primary", key="loop_close"):
+        with st.popover("Close the loop", type="primary", key="loop_close_pop"):
+            st.caption(
+                "Closing is final: a closed item cannot be reopened, and its customers' "
+                "replies and the customer track can no longer be changed."
+            )
+            sure = st.button("Yes, close the loop", type="primary", key="loop_close")
+        if sure:
             _call(
                 loop.close_loop,
                 item.id,

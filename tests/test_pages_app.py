@@ -253,6 +253,18 @@ def test_review_page_shows_each_card_with_inert_text(feed):
     assert not any("evil.test" in m for m in texts(at.markdown))
 
 
+def test_cards_under_the_notable_score_come_after_a_line_that_says_so(feed, db):
+    make_message(db, body="The app is a bit slow today.", score=1.0, reasons=["complaint: slow"],
+                 received_at=NOW - timedelta(hours=3))  # fmt: skip
+    at = review(feed)
+    line = [c.value for c in at.caption if "Below the notable line" in c.value]
+    assert line == [
+        ":material/low_priority: Below the notable line (score under 5): a glance if there is time."
+    ]
+    order = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert order[-1].startswith("**The app is a bit slow")  # the weakest card comes last
+
+
 def test_forward_from_a_card_records_the_forward_and_triage(feed, db):
     at = review(feed)
     key = open_action(at, feed["black"], "Forward")

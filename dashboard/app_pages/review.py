@@ -18,6 +18,7 @@ from dashboard.review_forms import act, action_bar, reset_action
 from db import workflow
 from db.clock import day_start, local_day, previous_workday, stamp
 from db.models import utcnow
+from db.rollup import NOTABLE_SCORE
 
 SHOWN_COMMENTS = 2  # the latest ones; the card stays short
 
@@ -102,7 +103,14 @@ if not cards:
     )
 top = max((c.score for c in cards), default=0.0)
 comments = data.message_comments(tuple(sorted(m for c in cards for m in c.member_ids)))
-for feed_card in cards:
+below = next((i for i, c in enumerate(cards) if c.score < NOTABLE_SCORE), None)
+for i, feed_card in enumerate(cards):
+    if i == below:  # the score's own scale: under 5 is not notable, only the best of a quiet day
+        st.caption(
+            f":material/low_priority: Below the notable line (score under {NOTABLE_SCORE:g}): "
+            "a glance if there is time.",
+            help="The feed shows the best of the day; these did not reach the notable score.",
+        )
     members = set(feed_card.member_ids)
     _card(feed_card, now, top, [n for n in comments if n.message_id in members])
 if cards and st.button("Mark these as reviewed", icon=":material/done_all:", key="review_done"):

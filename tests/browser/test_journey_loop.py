@@ -113,7 +113,8 @@ def test_manager_ships_closes_the_loop_and_a_visitor_reads_it(browser, loop_serv
         tab.get_by_text("done", exact=True).click()
         tab.get_by_role("button", name="Save").click()
         app.wait()
-        tab.get_by_role("button", name="Close the loop").click()
+        tab.get_by_test_id("stPopover").filter(has_text="Close the loop").first.click()
+        tab.get_by_role("button", name="Yes, close the loop").click()
         app.wait()
         app.shot("item_loop_closed")
     finally:
