@@ -1,5 +1,6 @@
 """The `feedbackloop` commands as a Typer app. Thin: parses arguments, calls one domain function,
 prints. db/cli.py is the entry point: it loads this module for every command but a plain `feed`.
+What the commands share is `db.cliapp`; the `user` commands are `db.usercommands`.
 
 Exit codes: 0 success; 1 the command ran but some input was rejected; 2 usage or configuration
 error. Errors are one clear line on stderr, never a traceback.
@@ -8,74 +9,24 @@ error. Errors are one clear line on stderr, never a traceback.
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
-import click
 import typer
-from rich.console import Console
-from typer.core import TyperGroup
 
-from db.errors import DomainError, first_line
+from db.cliapp import Group, err, fail, now, open_engine, out
+from db.errors import first_line
 from db.feedcli import DEFAULT_LIMIT, MAX_LIMIT
-
-
-class _Group(TyperGroup):
-    """Turn domain errors from any command into one line on stderr and exit code 2, and Ctrl-C
-    into db/cli.py's line and exit code 130 (Typer would swallow it and exit 130 silently)."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except DomainError as e:
-            err.print(f"error: {e}", markup=False)
-            raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            from db.cli import INTERRUPTED
-
-            err.print(INTERRUPTED, markup=False)
-            raise typer.Exit(130) from None
-
+from db.usercommands import user_app
 
 app = typer.Typer(
-    cls=_Group,
+    cls=Group,
     help="Feedback Loop: the morning feed of notable customer emails and tweets.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-user_app = typer.Typer(cls=_Group, help="Manage users.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    """Print one clear line on stderr and exit."""
-    err.print(f"error: {message}", markup=False)
-    raise typer.Exit(code)
-
-
-def _engine():
-    """Return an engine for DATABASE_URL, with the schema brought up to date."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from db.engine import database_url, make_engine, safe_url
-    from db.schema import ensure_current
-
-    url = database_url()
-    try:
-        engine = make_engine(url)
-        ensure_current(engine)
-    except (SQLAlchemyError, ValueError, ImportError) as e:
-        fail(f"cannot open database {safe_url(url)}: {first_line(e)}")
-    return engine
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _cannot_write(path: Path, e: OSError) -> NoReturn:
@@ -87,7 +38,7 @@ def init() -> None:
     """Create or upgrade the database schema (Alembic)."""
     from db.engine import database_url, safe_url
 
-    _engine()
+    open_engine()
     out.print(f"Schema is up to date in {safe_url(database_url())}.")
 
 
@@ -101,14 +52,14 @@ def demo(
     from seeds.loader import load_demo
     from seeds.people import own_users
 
-    engine = _engine()
+    engine = open_engine()
     theirs = own_users(engine)
     if theirs and not force:
         fail(
             f"this database has users of its own ({', '.join(theirs)}): the demo would mix "
             "made-up customers and items into it; use an empty DATABASE_URL, or --force"
         )
-    load_demo(engine, now=_now(), console=out)
+    load_demo(engine, now=now(), console=out)
 
 
 @app.command()
@@ -123,9 +74,9 @@ def ingest(
     for path in paths:
         if not path.exists():
             fail(f"no such file or folder: {path}")
-    engine = _engine()
+    engine = open_engine()
     try:
-        result = ingest_paths(engine, paths, now=_now(), progress=err.is_terminal, console=err)
+        result = ingest_paths(engine, paths, now=now(), progress=err.is_terminal, console=err)
     except SQLAlchemyError as e:
         fail(f"database error, work committed so far is kept: {first_line(e)}")
     out.print(
@@ -157,73 +108,8 @@ def rescore() -> None:
     """Recompute scores and themes after weights or settings change."""
     from db.enrich import rescore_all
 
-    n = rescore_all(_engine(), now=_now())
+    n = rescore_all(open_engine(), now=now())
     out.print(f"rescored {n} messages")
-
-
-@user_app.command("add")
-def user_add(
-    email: str = typer.Argument(..., help="Sign-in email address."),
-    name: str = typer.Option(..., "--name", help="Full name."),
-    role: str = typer.Option("staff", "--role", help="executive, manager, staff or admin."),
-    team: str | None = typer.Option(None, "--team", help="Team, e.g. Charging."),
-    password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="Read the password from standard input."
-    ),
-) -> None:
-    """Create a user; the password comes from a prompt or stdin, never an argument."""
-    from sqlmodel import Session
-
-    from db.users import create_user
-
-    password = _read_password(password_stdin)
-    with Session(_engine()) as session:
-        user = create_user(
-            session, email=email, name=name, role=role, team=team, password=password, now=_now()
-        )
-        out.print(f"created {user.role} {user.email}")
-
-
-@user_app.command("password")
-def user_password(
-    email: str = typer.Argument(..., help="Sign-in email address."),
-    password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="Read the password from standard input."
-    ),
-) -> None:
-    """Set a new password (and switch sign-in back on); signs the user out everywhere."""
-    from sqlmodel import Session
-
-    from db.users import reactivate_user, set_password, user_by_email
-
-    with Session(_engine()) as session:
-        user = user_by_email(session, email)
-        if user is None:
-            fail(f"no user signs in with {email.strip()!r}")
-        password = _read_password(password_stdin)
-        set_password(session, user.id, password=password, actor=None, now=_now())
-        if not user.is_active:
-            reactivate_user(session, user.id, actor=None, now=_now())
-        out.print(f"new password set for {user.email}")
-
-
-@user_app.command("list")
-def user_list() -> None:
-    """List every user: email, role, team and whether they can sign in."""
-    from sqlmodel import Session, select
-
-    from db.models import User
-
-    with Session(_engine()) as session:
-        for u in session.exec(select(User).order_by(User.email)).all():
-            state = "" if u.is_active else "  (deactivated)"
-            out.print(f"{u.email}  {u.role}  {u.team or '-'}  {u.name}{state}", markup=False)
-
-
-def _read_password(from_stdin: bool) -> str:
-    if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")  # a Windows line end is not part of it
-    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
 @app.command()
@@ -233,7 +119,7 @@ def digest(send: bool = typer.Option(False, "--send", help="Queue and send the d
 
     if send:
         SmtpSettings.from_env()  # a malformed SMTP_* setting is refused before any work
-    run_digest(_engine(), now=_now(), send=send, console=out)
+    run_digest(open_engine(), now=now(), send=send, console=out)
 
 
 @app.command()
@@ -245,7 +131,7 @@ def worker(
     from db.notify import SmtpSettings, run_worker
 
     SmtpSettings.from_env()  # a malformed SMTP_* setting is refused before any work
-    run_worker(_engine(), once=once, interval=interval, console=out)
+    run_worker(open_engine(), once=once, interval=interval, console=out)
 
 
 @app.command()
@@ -258,7 +144,7 @@ def changelog(
 
     if fmt not in ("md", "html", "atom", "json"):
         fail(f"--format must be md, html, atom or json, got {fmt!r}")
-    text = render_changelog(_engine(), fmt=fmt, now=_now())
+    text = render_changelog(open_engine(), fmt=fmt, now=now())
     if output:
         try:
             output.write_text(text, encoding="utf-8")
@@ -274,7 +160,7 @@ def export_cmd(output: Path = typer.Argument(..., help="JSON file to write.")) -
     from db.backup import export_all
 
     try:
-        counts = export_all(_engine(), output)
+        counts = export_all(open_engine(), output)
     except OSError as e:
         _cannot_write(output, e)
     out.print("exported " + ", ".join(f"{n} {t}" for t, n in counts.items()))
@@ -288,7 +174,7 @@ def import_cmd(source: Path = typer.Argument(..., help="JSON backup to restore."
     from db.backup import import_all
 
     try:
-        counts = import_all(_engine(), source)
+        counts = import_all(open_engine(), source)
     except SQLAlchemyError as e:
         fail(f"database error, nothing was imported: {first_line(e)}")
     out.print("imported " + ", ".join(f"{n} {t}" for t, n in counts.items()))
