@@ -190,18 +190,23 @@ def comment(session, *, message_id=None, item_id=None, body: str, actor, now) ->
 
 
 def _mentions(session: Session, body: str) -> list[int]:
-    names = {n.lower().rstrip(".") for n in _MENTION.findall(body)}
-    if not names:
+    """Return the users an @mention names: "@Mara Lind" that one person; "@mara.lind",
+    "@mara.lind@voltra.example" or "@Mara" whoever has that address or first name."""
+    if "@" not in body:
         return []
     users = session.exec(select(User.id, User.email, User.name)).all()
+    text = " ".join(body.lower().split())
+    named = {uid for uid, _, name in users if f"@{' '.join(name.lower().split())}" in text}
+    taken = {name.split()[0].lower() for uid, _, name in users if uid in named}
+    words = {n.lower().rstrip(".") for n in _MENTION.findall(body)} - taken
     hits = {
         uid
         for uid, email, name in users
-        if email.lower() in names
-        or email.split("@")[0].lower() in names
-        or name.split()[0].lower() in names
+        if email.lower() in words
+        or email.split("@")[0].lower() in words
+        or name.split()[0].lower() in words
     }
-    return sorted(hits)
+    return sorted(named | hits)
 
 
 def split_from_theme(session: Session, message_id: int, *, actor, now: datetime) -> Message:

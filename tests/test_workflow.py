@@ -9,8 +9,8 @@ from sqlmodel import Session, select
 
 from db import workflow as wf
 from db.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
-from db.models import Comment, Event, Forward, Item, ItemStatus, Message, Theme, Triage
-from tests.factories import NOW, make_message
+from db.models import Comment, Event, Forward, Item, ItemStatus, Message, Role, Theme, Triage
+from tests.factories import NOW, make_message, make_user
 from tests.journeys import cast, item_in, new_item
 
 S = ItemStatus
@@ -408,6 +408,18 @@ def test_comment_on_item_resolves_mentions(session, c):
     assert session.get(Comment, note.id).mentions == [c.mara.id]
     with pytest.raises(InvalidInput):
         wf.comment(session, item_id=item.id, body="  ", actor=c.ceo, now=NOW)
+
+
+def test_a_full_name_mention_tells_that_person_only(session, c):
+    other = make_user(session, email="mara.stone@example.com", name="Mara Stone",
+                      role=Role.MANAGER)  # fmt: skip
+    item = new_item(session, c)
+    note = wf.comment(session, item_id=item.id, body="@Mara Lind can you own this?",
+                      actor=c.ceo, now=NOW)  # fmt: skip
+    assert note.mentions == [c.mara.id]
+    both = wf.comment(session, item_id=item.id, body="@Mara: who of you has it?",
+                      actor=c.ceo, now=NOW)  # fmt: skip
+    assert both.mentions == sorted([c.mara.id, other.id])  # a first name alone is ambiguous
 
 
 def test_dismiss_needs_a_reason_and_refuses_linked_messages(session, c):
