@@ -183,6 +183,9 @@ def browser():
         chromium.close()
 
 
+SETTLE_MS = 250  # how long the page must stay idle to count as settled
+
+
 class Driver:
     """Drive the app in one tab: open pages, wait for Streamlit's run to finish, sign in."""
 
@@ -190,9 +193,18 @@ class Driver:
         self.tab, self.base = tab, base
 
     def wait(self) -> None:
-        """Wait until the script run triggered by the last action has finished."""
+        """Wait until the script run triggered by the last action has finished and the page
+        has settled: not running, and no element left over from the run before (Streamlit
+        marks those `data-stale`; while they are shown, a card can be on the page twice).
+        The page must stay so for SETTLE_MS: on a loaded machine a rerun can start late."""
+        idle = self.tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
         self.tab.wait_for_timeout(300)  # let a rerun start before waiting for it to end
-        self.tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+        for _ in range(50):
+            idle.wait_for()
+            self.tab.wait_for_timeout(SETTLE_MS)
+            if idle.count() and not self.tab.locator("[data-stale='true']").count():
+                return
+        raise AssertionError("the app did not settle after 50 tries")
 
     def open(self, path: str = "") -> None:
         """Load `path` (e.g. "review" or "item?item=3") in the tab."""
