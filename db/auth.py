@@ -67,10 +67,15 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def user_by_email(session: Session, email: str) -> User | None:
+    """Return the user signing in with `email` (any case, spaces around ignored), or None."""
+    email = (email or "").strip().lower()
+    return session.exec(select(User).where(func.lower(User.email) == email)).first()
+
+
 def authenticate(session: Session, *, email: str, password: str, now: datetime) -> User:
     """Return the user for these credentials; slow down repeated failures."""
-    email = (email or "").strip().lower()
-    user = session.exec(select(User).where(func.lower(User.email) == email)).first()
+    user = user_by_email(session, email)
     if user is None or not user.is_active or not user.password_hash:
         verify_password(_DUMMY_HASH, password or "")
         raise PermissionDenied(WRONG)

@@ -48,7 +48,8 @@ def user_password(
     """Set a new password (and switch sign-in back on); signs the user out everywhere."""
     from sqlmodel import Session
 
-    from db.users import reactivate_user, set_password, user_by_email
+    from db.auth import user_by_email
+    from db.users import reactivate_user, set_password
 
     with Session(open_engine()) as session:
         user = user_by_email(session, email)

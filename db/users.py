@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
 from db import signins
-from db.auth import can, hash_password, require, verify_password
+from db.auth import can, hash_password, require, user_by_email, verify_password
 from db.errors import Conflict, InvalidInput, PermissionDenied
 from db.models import Event, Role, User
 
@@ -73,12 +73,6 @@ def create_user(
                       entity_id=user.id, action="created", to_state=role))  # fmt: skip
     session.commit()
     return user
-
-
-def user_by_email(session: Session, email: str) -> User | None:
-    """Return the user signing in with `email` (any case), or None."""
-    email = (email or "").strip().lower()
-    return session.exec(select(User).where(func.lower(User.email) == email)).first()
 
 
 def set_password(session: Session, user_id: int, *, password: str, actor: Any, now: datetime):

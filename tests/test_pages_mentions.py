@@ -3,18 +3,14 @@ comment and a link; "Mark as seen" takes the entry off (asserted on the database
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlmodel import select
-from streamlit.testing.v1 import AppTest
 
 from db import workflow as wf
 from db.models import Mention
 from tests.factories import NOW, make_message
-from tests.journeys import cast, new_item
+from tests.journeys import cast, new_item, open_page
 
-APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
 ASK = "@Mara Lind can we have a decision on idle fees by Friday?"
 
 
@@ -23,19 +19,10 @@ def c(db):
     return cast(db)
 
 
-def inbox(user) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    at.session_state["auth_user_id"] = user.id
-    at.run()
-    at.switch_page("app_pages/inbox.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
 def test_the_ceos_mention_shows_in_maras_inbox_and_mark_as_seen_removes_it(db, c):
     item = new_item(db, c)
     note = wf.comment(db, item_id=item.id, body=ASK, actor=c.ceo, now=NOW)
-    at = inbox(c.mara)
+    at = open_page(c.mara, "inbox")
     assert "Mentioned you" in [h.value for h in at.subheader]
     assert ASK in [t.value for t in at.text]
     captions = [m.value for m in at.caption]
@@ -55,7 +42,7 @@ def test_a_mention_on_a_bare_message_shows_the_message_text_to_a_manager(db, c):
     body = "The bins on Elm Street were missed three weeks running."
     msg = make_message(db, subject="Bins missed again", body=body)
     wf.comment(db, message_id=msg.id, body="@laura.finch yours?", actor=c.ceo, now=NOW)
-    at = inbox(c.laura)
+    at = open_page(c.laura, "inbox")
     texts = [t.value for t in at.text]
     assert "@laura.finch yours?" in texts and body in texts
     assert "**Bins missed again**" in [m.value for m in at.markdown]
@@ -63,6 +50,6 @@ def test_a_mention_on_a_bare_message_shows_the_message_text_to_a_manager(db, c):
 
 def test_nobody_else_sees_the_mention(db, c):
     wf.comment(db, item_id=new_item(db, c).id, body=ASK, actor=c.ceo, now=NOW)
-    at = inbox(c.laura)
+    at = open_page(c.laura, "inbox")
     assert "Mentioned you" not in [h.value for h in at.subheader]
     assert db.exec(select(Mention)).one().user_id == c.mara.id
