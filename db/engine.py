@@ -14,13 +14,16 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
 DEFAULT_URL = "sqlite:///feedbackloop.db"
+
+
+IMPORT_LOCK = 0x464C_6F6F_7049_6D70  # PostgreSQL advisory lock key: "FLoopImp" in ASCII
 
 
 def database_url() -> str:
@@ -67,6 +70,22 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def take_import_lock(conn: Connection) -> None:
+    """Start `conn`'s transaction holding the import lock, before its first look-up.
+
+    Imports (and `rescore`) look up stored messages, contacts and themes, then store what they
+    did not find. Two at once would both miss what the other is about to store, and each store
+    its own: two themes for one problem. With the lock, a batch waits until the other's is
+    committed, then sees it. On SQLite it is the write lock, taken now rather than at the
+    first INSERT; on PostgreSQL an advisory lock, released at commit. The app's own writes
+    wait for one batch at most, as they did.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({IMPORT_LOCK})")
+    elif conn.dialect.name == "sqlite" and not conn.connection.driver_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # waits up to the busy timeout
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from db import rollup, themes
 from db.among import among
+from db.engine import take_import_lock
 from db.models import Contact, Message, Theme
 from db.scoring import message_text, score_message, text_facts
 from db.settings import all_settings
@@ -113,10 +114,12 @@ def rescore_all(engine: Engine, *, now: datetime) -> int:
     m = Message.__table__
     cols = [c for c in m.c if c.name not in ("raw", "source")]
     with engine.begin() as conn:
+        take_import_lock(conn)  # an import running meanwhile must not found themes half-reset
         _reset_themes(conn)
     done, after = 0, None
     while True:
         with engine.begin() as conn:
+            take_import_lock(conn)
             stmt = sa.select(*cols).order_by(m.c.received_at, m.c.id).limit(RESCORE_CHUNK)
             if after is not None:
                 stmt = stmt.where(sa.tuple_(m.c.received_at, m.c.id) > after)

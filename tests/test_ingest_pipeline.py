@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import json
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from rich.console import Console
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 from typer.testing import CliRunner
 
 from db import enrich, rollup, scoring
@@ -23,7 +24,7 @@ from db.ingest import pipeline, store
 from db.ingest.batch import Batch
 from db.ingest.pipeline import ingest_paths
 from db.memo import Memo
-from db.models import Contact, Message, MessageDay, Quarantine
+from db.models import Contact, Message, MessageDay, Quarantine, Theme
 from tests.factories import NOW, make_contact
 
 DATA = Path(__file__).parent / "data" / "ingest"
@@ -326,3 +327,59 @@ def test_sqlite_page_cache_is_restored_after_an_import(eng):
     with eng.connect() as conn:
         after = conn.exec_driver_sql("PRAGMA cache_size").scalar()
     assert after == before != pipeline.SQLITE_CACHE_KIB
+
+
+def _problem_tweets(path: Path, first_id: int, n: int) -> Path:
+    ids = range(first_id, first_id + n)
+    users = [{"id": str(k), "username": f"owner{k}", "public_metrics": {"followers_count": 40}}
+             for k in ids]  # fmt: skip
+    text = "Idle cars blocking the chargers at the Leeds supercharger again, {k} hours waiting"
+    tweets = [{"id": str(k), "text": text.format(k=k % 5 + 2), "author_id": str(k),
+               "created_at": "2026-11-19T10:00:00Z"} for k in ids]  # fmt: skip
+    path.write_text(json.dumps({"data": tweets, "includes": {"users": users}}))
+    return path
+
+
+@pytest.fixture
+def shared_eng(engine, session, tmp_path):
+    """A database two connections can write at once: PostgreSQL, or a SQLite file."""
+    if engine.dialect.name == "postgresql":
+        yield engine
+        return
+    file_engine = make_engine(f"sqlite:///{tmp_path / 'shared.db'}")
+    SQLModel.metadata.create_all(file_engine)
+    yield file_engine
+    file_engine.dispose()
+
+
+@pytest.mark.parametrize("known", [False, True], ids=["new senders", "known senders"])
+def test_two_imports_at_once_about_one_problem_grow_one_theme(
+    shared_eng, tmp_path, monkeypatch, known
+):
+    from db import themes
+
+    first = _problem_tweets(tmp_path / "a.json", 100, 6)
+    second = _problem_tweets(tmp_path / "b.json", 200, 6)
+    if known:  # no contact to insert: nothing makes the second import wait before its look-ups
+        with Session(shared_eng) as s:
+            for k in [*range(100, 106), *range(200, 206)]:
+                make_contact(s, handle=f"owner{k}", followers=40)
+    both_looking = threading.Barrier(2, timeout=3)  # without a lock, both look before storing
+    existing = themes._existing
+
+    def look_up_together(*args):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_looking.wait()  # times out if the other import waits for this one: the lock
+        return existing(*args)
+
+    monkeypatch.setattr(themes, "_existing", look_up_together)
+    with ThreadPoolExecutor(2) as pool:
+        runs = [pool.submit(ingest_paths, shared_eng, [p], now=NOW) for p in (first, second)]
+        results = [r.result(timeout=60) for r in runs]
+    assert sum(r.imported for r in results) == 12
+    with shared_eng.connect() as conn:
+        t, m = Theme.__table__, Message.__table__
+        themes_found = conn.execute(sa.select(t.c.key, t.c.message_count)).all()
+        members = conn.execute(sa.select(sa.func.count()).where(m.c.theme_id.is_not(None))).scalar()
+    assert len(themes_found) == 1, themes_found
+    assert themes_found[0][1] == members == 12

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from db import enrich, rollup
 from db.among import among
+from db.engine import take_import_lock
 from db.ingest import sqlrows, store
 from db.ingest.contacts import resolve_contacts
 from db.ingest.records import Record, Rejected
@@ -98,6 +99,7 @@ class Batch:
     def flush(self) -> None:
         """Hand the pending records and rejects to the writer, as one transaction."""
         self._settle()  # the batch before is committed: look-ups below see it
+        take_import_lock(self.conn)  # and no other import's batch interleaves with it
         rows = self._new_rows()
         if rows:
             new = {id(row) for row in rows}
