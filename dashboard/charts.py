@@ -76,9 +76,20 @@ def volume_chart(df: pd.DataFrame) -> alt.LayerChart:
     return volume_layout(volume_frame(df))
 
 
+SHARE_DAYS = 7  # the complaint share is read over a week: a quiet day's 2 of 3 is no trend
+
+
 def volume_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """Add the channels' display names."""
-    return df.assign(channel_label=df["channel"].map(CHANNEL_LABELS).fillna(df["channel"]))
+    """Add the channels' display names and each day's complaint share over SHARE_DAYS days
+    (that day and the days before it in the period; days without messages count as none)."""
+    out = df.assign(channel_label=df["channel"].map(CHANNEL_LABELS).fillna(df["channel"]))
+    if out.empty:
+        return out.assign(week_share=pd.Series(dtype=float))
+    daily = out.groupby("day")[["messages", "complaints"]].sum()
+    days = pd.date_range(daily.index.min(), daily.index.max(), freq="D")
+    week = daily.reindex(days, fill_value=0).rolling(SHARE_DAYS, min_periods=1).sum()
+    share = week["complaints"] / week["messages"].where(week["messages"] > 0)
+    return out.assign(week_share=out["day"].map(share))
 
 
 def volume_layout(data) -> alt.LayerChart:
@@ -102,22 +113,29 @@ def volume_layout(data) -> alt.LayerChart:
     )
     share = (
         base.transform_aggregate(
-            messages="sum(messages)", complaints="sum(complaints)", groupby=["day"]
+            messages="sum(messages)",
+            complaints="sum(complaints)",
+            week_share="max(week_share)",  # the same on every channel's row of a day
+            groupby=["day"],
         )
         .transform_calculate(share="datum.complaints / datum.messages")
         .mark_line(color=COMPLAINT_COLOR, strokeWidth=2, point={"color": COMPLAINT_COLOR})
         .encode(
-            y=alt.Y("share:Q", title="Share of complaints", axis=alt.Axis(format=".0%")),
+            y=alt.Y(
+                "week_share:Q",
+                title=f"Share of complaints, {SHARE_DAYS} days",
+                axis=alt.Axis(format=".0%"),
+            ),
             tooltip=[
                 alt.Tooltip("day:T", title="Day", format="%a %d %b"),
-                alt.Tooltip("share:Q", title="Complaints", format=".0%"),
+                alt.Tooltip("week_share:Q", title=f"Complaints, {SHARE_DAYS} days", format=".0%"),
+                alt.Tooltip("share:Q", title="Complaints that day", format=".0%"),
             ],
         )
     )
+    title = f"Messages per day, and the share that are complaints over {SHARE_DAYS} days"
     return (
-        alt.layer(bars, share)
-        .resolve_scale(y="independent")
-        .properties(title="Messages per day, and the share that are complaints", height=HEIGHT)
+        alt.layer(bars, share).resolve_scale(y="independent").properties(title=title, height=HEIGHT)
     )
 
 

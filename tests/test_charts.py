@@ -41,10 +41,29 @@ def test_volume_chart_stacks_channels_and_overlays_complaint_share():
     }
     assert bars["encoding"]["color"]["scale"]["domain"] == ["Email", "Post on X"]
     assert bars["encoding"]["color"]["scale"]["range"] == list(charts.CHANNEL_COLORS.values())
-    assert line["encoding"]["y"]["title"] == "Share of complaints"
+    assert line["encoding"]["y"]["field"] == "week_share"
+    assert line["encoding"]["y"]["title"] == "Share of complaints, 7 days"
     assert spec["resolve"]["scale"]["y"] == "independent"
     assert spec["params"][0]["select"]["fields"] == ["day", "channel"]
     assert "complaints" in _title(spec)
+
+
+def test_the_complaint_share_is_read_over_seven_days_so_a_quiet_day_does_not_spike_it():
+    days = pd.to_datetime(["2026-11-01", "2026-11-01", "2026-11-02", "2026-11-09"])
+    frame = charts.volume_frame(pd.DataFrame({
+        "day": days, "channel": ["email", "tweet", "tweet", "tweet"],
+        "messages": [10, 30, 3, 4], "complaints": [4, 6, 2, 1],
+        "complaint_share": [0.4, 0.2, 2 / 3, 0.25],
+    }))  # fmt: skip
+    share = dict(zip(frame["day"].dt.day, frame["week_share"], strict=True))
+    assert share[1] == 10 / 40  # both channels of the day
+    assert share[2] == 12 / 43  # a quiet Sunday's 2 of 3 barely moves it
+    assert share[9] == 1 / 4  # a week later: 1 and 2 November are out of the window
+
+
+def test_an_empty_period_has_no_complaint_share():
+    empty = pd.DataFrame({k: [] for k in ("day", "channel", "messages", "complaints")})
+    assert charts.volume_frame(empty)["week_share"].empty
 
 
 def test_leadtime_chart_draws_prebinned_bars_and_marks_the_median():
