@@ -25,9 +25,19 @@ _LISTS: dict[str, str] = {
         refused|overcharged|locked out|can't|cannot|unable|not happy|not good enough|
         not acceptable|no help|not fixed|not resolved|unresolved|failed to resolve|
         downgraded|without explanation|no explanation|nobody came|broke|breaks|hungry|
-        was left|were left|left on|left behind|left waiting|nobody brought|no one came""",
-    "intensifier": """still|again|yet again|every week|every time|every evening|hours|days|
-        weeks|months|nobody|no one|no reply|no response|not one reply|three times|
+        was left|were left|left on|left behind|left waiting|nobody brought|no one came|
+        on hold|blocked|blocking""",
+    # praise words said of a failure: VADER reads them as praise, a CEO reads a complaint
+    "sarcasm": """thanks for nothing|cheers for nothing|thanks a lot for nothing|oh joy|
+        just what i needed|another week without|another day without|another month without|
+        what a surprise|surprise surprise|what a joke|slow clap|said no one|said nobody""",
+    # praise frames that are sarcasm only around a recurring problem ("love how it's broken
+    # again"); with a problem alone they are mostly thanks for a fix
+    "irony": """love how|gotta love|got to love|you have to love|you've got to love|
+        oh great|oh good|oh brilliant|oh wonderful|great job|well done|nice one|bravo|
+        thanks a lot""",
+    "intensifier": """still|again|yet again|yet another|every week|every time|every evening|
+        hours|days|weeks|months|nobody|no one|no reply|no response|not one reply|three times|
         four times|for an hour|all morning|all day|absolute|completely|seriously""",
     "demand": """i want|i expect|i demand|please fix|fix this|sort this|explain|explanation|
         urgently|urgent|immediately|act today|straight away|i would like to know""",

@@ -52,10 +52,11 @@ NEUTRAL_REACH_SHARE = (
 SENTIMENT_COMPLAINT_PULL = 0.6
 
 
-_COMPLAINT_KINDS = frozenset({"money", "refund", "leave", "safety", "privacy", "legal"})
+_COMPLAINT_KINDS = frozenset({"sarcasm", "money", "refund", "leave", "safety", "privacy", "legal"})
 _CHURN_KINDS = frozenset({"money", "refund", "leave", "repeat"})
 _DANGER_KINDS = frozenset({"safety", "privacy", "legal"})
-_EVIDENCE_ORDER = ("problem", "money", "safety", "privacy", "legal", "refund", "leave")
+_IRONY = frozenset({"irony", "problem", "intensifier"})  # "oh great, it broke again"
+_EVIDENCE_ORDER = ("problem", "sarcasm", "money", "safety", "privacy", "legal", "refund", "leave")
 
 
 class Notability(NamedTuple):
@@ -81,7 +82,7 @@ def _evidence(hits: list[str], most: int = 3) -> str:
 
 def _complaint(cues: dict[str, list[str]], *, question: bool) -> float:
     """Return complaint strength in [0, 1] from cue counts."""
-    problems = len(cues.get("problem", ()))
+    problems = len(cues.get("problem", ())) + len(cues.get("sarcasm", ()))
     if not problems and not cues.keys() & _COMPLAINT_KINDS:
         return 0.0
     total = problems + 0.5 * len(cues.get("intensifier", ())) + 0.5 * len(cues.get("demand", ()))
@@ -168,6 +169,8 @@ def _text_facts(text: str) -> TextFacts:
         return TextFacts(
             words, cues, tone, 0.0, round(max(-1.0, min(1.0, tone)), 3), None, (), False
         )
+    if tone > 0 and ("sarcasm" in cues or cues.keys() >= _IRONY):
+        tone = -tone  # its praise words are the complaint: never "praise with reach"
     complaint = _complaint(cues, question="?" in text)
     sentiment = round(max(-1.0, min(1.0, tone - SENTIMENT_COMPLAINT_PULL * complaint)), 3)
     parts: list[tuple[float, str]] = []

@@ -165,6 +165,36 @@ def test_praise_with_reach_earns_a_place_and_says_so():
     assert quiet.score == 0
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks for nothing @voltra, what a great update",
+        "Great, another week without a bin collection. Fantastic service",
+        "Oh great, the screen went black again. Well done Voltra",
+        "Love how my charger is always blocked by someone who finished hours ago. Brilliant",
+        "Wow, 3 hours on hold with @voltra. Truly amazing customer service",
+    ],
+)
+def test_sarcasm_is_a_complaint_and_never_praise_with_reach(text):
+    vader = SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
+    n = score(tweet(text, followers=900_000, likes=20_000))
+    assert vader > 0  # the lexicon alone reads these as praise
+    assert n.complaint >= 0.3 and "praise" not in " ".join(n.reasons)
+    assert any(r.startswith("complaint: ") for r in n.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you so much for sorting out my broken charger, great job",
+        "Great service, I love how easy the app is",
+        "Well done to the team who fixed the charger in Leeds, brilliant work",
+    ],
+)
+def test_thanks_for_a_fix_is_not_read_as_sarcasm(text):
+    assert score(tweet(text)).sentiment > 0
+
+
 # --- escalation and customer value ---------------------------------------------------------
 
 
