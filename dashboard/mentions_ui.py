@@ -1,4 +1,5 @@
-"""The Inbox's "Mentioned you" section: comments that @mention the signed-in user, newest first.
+"""The Inbox's "Mentioned you" section: comments that @mention the signed-in user, newest first,
+and the answers to messages they forwarded ("Answers and mentions" when there are any).
 
 Renders only: the entries come from `db.mentions.unseen` (not cached: one user's own list), and
 "Mark as seen", the one action, is `db.mentions.mark_seen`; a seen entry leaves the inbox.
@@ -25,9 +26,10 @@ def render_mentions(me: signin.CurrentUser, now: datetime) -> None:
         rows = mentions.unseen(s, user_id=me.id, limit=LIMIT)
     if not rows:
         return
-    st.subheader("Mentioned you", anchor="mentions")
+    answers = any(r.answer for r in rows)
+    st.subheader("Answers and mentions" if answers else "Mentioned you", anchor="mentions")
     shown = f"the newest {LIMIT} are shown" if len(rows) == LIMIT else "newest first"
-    st.caption(f"{len(rows)} comment(s) mention you · {shown}")
+    st.caption(f"{len(rows)} comment(s) for you · {shown}")
     for row in rows:
         _entry(row, now)
 
@@ -39,7 +41,8 @@ def _entry(row: mentions.MentionRow, now: datetime) -> None:
         with head:
             ui.heading_link(row.title, row.item_id)
             when = f"{ui.stamp(row.at)} ({ui.relative_time(row.at, now=now)})"
-            st.caption(f"{ui.escape_md(row.author)} mentioned you · {when}")
+            did = "answered your forward" if row.answer else "mentioned you"
+            st.caption(f"{ui.escape_md(row.author)} {did} · {when}")
             ui.message_text(row.body, more="Show the whole comment")
             if row.message_text is not None:
                 st.caption("The message it is about:")

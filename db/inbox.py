@@ -3,8 +3,9 @@ acted on yet, and the items they own that still need them.
 
 A forwarded message has no item and no owner, and managers have no Messages page, so
 acknowledging it ("I have it") does not take it off the inbox: it moves to the "acknowledged,
-to act on" group until it is part of an item (made one here, or attached by anyone) or
-dismissed. A forwarded item leaves on acknowledgement: taking ownership lists it as owned.
+to act on" group until it is part of an item (made one here, or attached by anyone), answered
+(`db.answers`) or dismissed. A forwarded item leaves on acknowledgement: taking ownership
+lists it as owned.
 Forwards and owned items come late first; the acknowledged group last, oldest first (its SLA
 was met, so it is never late). A fixed number of queries; frozen rows of plain values.
 `db.tracking` re-exports `inbox` and `InboxRow`.
@@ -107,7 +108,8 @@ def _owned(session: Session, user: Any, now: datetime, *, skip: set) -> list[Inb
 
 
 def _to_act_on(session: Session, user: Any, *, skip: set) -> list[InboxRow]:
-    """Acknowledged forwards of messages still on no item and not dismissed, one per message."""
+    """Acknowledged forwards of messages still on no item, not answered and not dismissed, one
+    per message."""
     sender = aliased(User)
     stmt = (
         select(Forward, sender.name, Message.subject, Message.body)
@@ -116,6 +118,7 @@ def _to_act_on(session: Session, user: Any, *, skip: set) -> list[InboxRow]:
         .where(
             Forward.recipient_id == user.id,
             Forward.acknowledged_at.is_not(None),
+            Forward.answer_id.is_(None),
             Forward.item_id.is_(None),
             Message.item_id.is_(None),
             Message.triage != Triage.DISMISSED,

@@ -7,7 +7,8 @@ messages) gets a `Mention` row, their inbox entry, and an e-mail in the outbox, 
 comment and user. `unseen` is the inbox's read side, newest first; `mark_seen` takes an entry
 off the inbox (an explicit click: opening the item or answering does not). A mention on a
 message that is not part of an item carries the message's text, since no page but the inbox
-lets a manager read it.
+lets a manager read it. The answer to a forwarded message (`db.answers`) reaches whoever
+forwarded it the same way, flagged `answer`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from db.audit import record
 from db.auth import can
 from db.clock import company_zone, stamp
 from db.errors import NotFound
-from db.models import Comment, Item, Mention, Message, User
+from db.models import Comment, Forward, Item, Mention, Message, User
 from db.notify import queue
 from db.sla import base_url
 
@@ -39,6 +40,7 @@ class MentionRow:
     item_id: int | None  # the item commented on, or the item the message belongs to
     title: str  # the item's title, or the message's subject (or what it is, without one)
     message_text: str | None = None  # a message outside any item: the inbox shows its text
+    answer: bool = False  # the answer to a message this user forwarded (`db.answers`)
 
 
 def notify(session: Session, note: Comment) -> list[int]:
@@ -66,14 +68,14 @@ def _about(session: Session, note: Comment, zone: tzinfo) -> tuple[str, str]:
     msg = session.get(Message, note.message_id) if note.message_id is not None else None
     item_id = note.item_id if msg is None else msg.item_id
     if item_id is None:
-        what = f"the message “{msg.subject}”" if msg.subject else _message_title(msg, zone)
+        what = f"the message “{msg.subject}”" if msg.subject else message_title(msg, zone)
         return what, f"{base}/inbox"
     item = session.get(Item, item_id)
     what = f"item #{item.id} “{item.title}”"
     return (what if msg is None else f"a message on {what}"), f"{base}/item?item={item.id}"
 
 
-def _message_title(msg: Any, zone: tzinfo) -> str:
+def message_title(msg: Any, zone: tzinfo) -> str:
     """Return a message's subject, or what it is without one ("a post on X of 20 Nov 2026")."""
     if msg.subject:
         return msg.subject
@@ -101,8 +103,9 @@ def _queue_email(session, note, user, *, author, what: str, link: str, zone) -> 
 def unseen(session: Session, *, user_id: int, limit: int = 50) -> list[MentionRow]:
     """Return the comments mentioning this user that they have not marked seen, newest first."""
     target = sa.func.coalesce(Comment.item_id, Message.item_id)
+    answers = sa.exists().where(Forward.answer_id == Comment.id, Forward.sender_id == user_id)
     stmt = (
-        select(Comment, User.name, Item.id, Item.title, Message)
+        select(Comment, User.name, Item.id, Item.title, Message, answers)
         .select_from(Mention)
         .join(Comment, Comment.id == Mention.comment_id)
         .join(User, User.id == Comment.author_id)
@@ -114,11 +117,12 @@ def unseen(session: Session, *, user_id: int, limit: int = 50) -> list[MentionRo
     )
     zone = company_zone(session)
     rows = []
-    for note, author, item_id, item_title, msg in session.exec(stmt).all():
+    for note, author, item_id, item_title, msg, answer in session.exec(stmt).all():
         bare = msg is not None and item_id is None
-        title = (_message_title(msg, zone) if bare else item_title) or ""
+        title = (message_title(msg, zone) if bare else item_title) or ""
         text = msg.body if bare else None
-        rows.append(MentionRow(note.id, author, note.created_at, note.body, item_id, title, text))
+        rows.append(MentionRow(note.id, author, note.created_at, note.body, item_id, title, text,
+                               bool(answer)))  # fmt: skip
     return rows
 
 

@@ -380,6 +380,8 @@ class Forward(_Table, table=True):
     created_at: datetime = _created()
     acknowledged_at: datetime | None = _ts()
     escalated_at: datetime | None = _ts()
+    # a forwarded message its recipient answered: the comment that did (`db.answers`)
+    answer_id: int | None = Field(default=None, foreign_key="comment.id")
 
 
 class Comment(_Table, table=True):

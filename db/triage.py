@@ -158,6 +158,15 @@ def mark_acknowledged(session: Session, fwd: Forward, *, actor, now: datetime) -
 
 def comment(session, *, message_id=None, item_id=None, body: str, actor, now) -> Comment:
     """Add a comment to a message or an item; the users it @mentions are told (db.mentions)."""
+    note = add_comment(
+        session, message_id=message_id, item_id=item_id, body=body, actor=actor, now=now
+    )
+    session.commit()
+    return note
+
+
+def add_comment(session, *, message_id=None, item_id=None, body: str, actor, now) -> Comment:
+    """Add a comment, its Event and its mentions' notices; the caller commits."""
     if (message_id is None) == (item_id is None):
         raise InvalidInput("Comment on either a message or an item.")
     if not (body or "").strip():
@@ -185,7 +194,6 @@ def comment(session, *, message_id=None, item_id=None, body: str, actor, now) ->
         data={"comment_id": note.id, "mentions": note.mentions},
     )
     mentions.notify(session, note)  # inbox entries and e-mails, in this same transaction
-    session.commit()
     return note
 
 

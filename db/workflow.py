@@ -28,6 +28,7 @@ from db.itemstate import (  # noqa: F401  (re-exported: callers need only this m
     require_public_text,
     transition,
 )
+from db.answers import answer_forward  # noqa: F401  (re-exported)
 from db.linking import attach, create_item, item_from_forward  # noqa: F401  (re-exported)
 from db.models import Forward, Item
 from db.triage import (  # noqa: F401  (re-exported: the contract names them in this module)

@@ -100,3 +100,28 @@ def test_a_forwarded_new_item_offers_take_ownership(db, c):
     db.expire_all()
     assert db.get(Item, item.id).status == S.ACKNOWLEDGED
     assert ack_buttons(at) == [] and "Acknowledged — to act on" not in shown(at)
+
+
+def test_an_answered_message_leaves_the_managers_inbox_and_reaches_the_ceos(db, c):
+    fwd = forward_refund(db, c)
+    at = open_page(c.mara, "inbox")
+    answer = next(t.key for t in at.text_area if t.key.endswith("_answer_body"))
+    at.text_area(key=answer).input("Refunded in full today; courier fee waived.")
+    next(b for b in at.button if b.key.endswith("_answer_go")).click().run()
+    assert not at.exception, at.exception
+    db.expire_all()
+    assert db.get(Forward, fwd.id).answer_id is not None
+    assert "Answered: Erin Cole has it in their inbox." in at.toast[0].value
+    assert REFUND not in shown(at) and "0 waiting · 0 overdue" in shown(at)
+    ceo = open_page(c.ceo, "inbox")
+    assert "Answers and mentions" in [h.value for h in ceo.subheader]
+    assert "Mara Lind answered your forward" in shown(ceo)
+    assert "Refunded in full today; courier fee waived." in shown(ceo)
+
+
+def test_an_empty_answer_says_so_and_keeps_the_message(db, c):
+    forward_refund(db, c)
+    at = open_page(c.mara, "inbox")
+    next(b for b in at.button if b.key.endswith("_answer_go")).click().run()
+    assert "Write the answer first." in [e.value for e in at.error]
+    assert REFUND in shown(at)

@@ -4,7 +4,8 @@ A forwarded message shows its text, so it can be read here; a shipped item stays
 loop is closed, since telling the customers is still the owner's job. Not cached: it is one
 user's own list. On a forwarded new item the button is "Take ownership"; on a forwarded message
 it is "Acknowledge" (confirms receipt), and the message then waits under "Acknowledged — to act
-on" until it is part of an item or dismissed ("Make it an item" makes it one the manager owns).
+on" until it is answered, part of an item or dismissed. "Answer" sends the answer to whoever
+forwarded it (`db.answers`); "Make it an item" makes an item the manager owns.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from db.models import ItemStatus, utcnow
 NEXT = {ItemStatus.SHIPPED: "shipped: tell the customers, then close the loop"}
 ACK = {  # takes ownership? -> (label, help)
     True: ("Take ownership", "Become the owner of this item: it moves to acknowledged."),
-    False: ("Acknowledge", "Confirm you have it. A message stays here until it is an item."),
+    False: ("Acknowledge", "Confirm you have it. It stays here until answered or an item."),
 }
-KEPT = "Acknowledged: it stays in your inbox under “to act on” until it is an item."
+KEPT = "Acknowledged: it stays in your inbox under “to act on” until answered or an item."
 
 
 def _acknowledge(row) -> None:
@@ -66,6 +67,23 @@ def _make_item(row, key: str) -> None:
         )  # fmt: skip
 
 
+def _answer(row, key: str) -> None:
+    """Answer a forwarded message: the answer goes to whoever forwarded it, and it leaves here."""
+    popover = st.popover("Answer", icon=":material/reply:", width="stretch")
+    with popover, st.form(f"{key}_answer", border=False):
+        body = st.text_area(
+            f"Your answer to {row.sender}", key=f"{key}_answer_body", height=120,
+            placeholder="What happened, and what was done about it",
+        )  # fmt: skip
+        if not st.form_submit_button("Send the answer", type="primary", key=f"{key}_answer_go"):
+            return
+    with data.session() as s:
+        ui.domain_action(
+            workflow.answer_forward, s, row.forward_id, body=body, actor=signin.actor(s),
+            now=utcnow(), rerun=True, success=f"Answered: {row.sender} has it in their inbox.",
+        )  # fmt: skip
+
+
 def _row(row, now) -> None:
     key = f"inbox_{row.kind}_{row.forward_id or row.item_id}"
     with st.container(border=True, key=key):
@@ -75,7 +93,7 @@ def _row(row, now) -> None:
             parts = [f"from {ui.escape_md(row.sender)}" if row.sender else "owned by you"]
             if row.acknowledged_at:
                 ago = ui.relative_time(row.acknowledged_at, now=now)
-                parts.append(f"you acknowledged it {ago}: make it an item")
+                parts.append(f"you acknowledged it {ago}: answer it, or make it an item")
             elif row.respond_by:
                 due = ui.stamp(row.respond_by, weekday=True)
                 parts.append(f"respond by {due} ({ui.relative_time(row.respond_by, now=now)})")
@@ -98,6 +116,7 @@ def _row(row, now) -> None:
                 if st.button(label, key=f"{key}_ack", type="primary", help=tip):
                     _acknowledge(row)
             if row.can_make_item:
+                _answer(row, key)
                 _make_item(row, key)
 
 
@@ -116,7 +135,7 @@ for r in waiting:
     _row(r, now)
 if todo:
     st.subheader("Acknowledged — to act on", anchor="to-act-on")
-    st.caption("Forwarded messages you acknowledged: each stays here until it is an item.")
+    st.caption("Forwarded messages you acknowledged: each stays until answered or an item.")
 for r in todo:
     _row(r, now)
 render_mentions(me, now)
