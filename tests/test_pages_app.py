@@ -265,6 +265,26 @@ def test_cards_under_the_notable_score_come_after_a_line_that_says_so(feed, db):
     assert order[-1].startswith("**The app is a bit slow")  # the weakest card comes last
 
 
+def test_a_theme_card_shows_the_subject_of_its_most_notable_message(feed, db):
+    theme = Theme(key="fleet+queue", label="Fleet drivers queueing at chargers",
+                  message_count=2, first_seen=NOW, last_seen=NOW, created_at=NOW)  # fmt: skip
+    db.add(theme)
+    db.commit()
+    for n, subject in enumerate(["Fleet customer: lost driver hours *now*", "Queues again"]):
+        make_message(db, subject=subject, body="Our vans queue behind parked cars.",
+                     score=30.0 - n, reasons=["complaint: lost"], theme_id=theme.id,
+                     received_at=NOW - timedelta(minutes=30 + n))  # fmt: skip
+    at = review(feed)
+    shown = [m.value for m in at.markdown]
+    at_theme = shown.index("**Fleet drivers queueing at chargers**")
+    from dashboard.ui import escape_md
+
+    subject = f"**{escape_md('Fleet customer: lost driver hours *now*')}**"  # inert Markdown
+    assert shown[at_theme + 1 :].count(subject) == 1
+    assert "**Screen went black**" in shown  # a single message's subject is its title, once
+    assert shown.count("**Screen went black**") == 1
+
+
 def test_forward_from_a_card_records_the_forward_and_triage(feed, db):
     at = review(feed)
     key = open_action(at, feed["black"], "Forward")

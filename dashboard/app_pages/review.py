@@ -61,6 +61,8 @@ def _card(card, now: datetime, top: float, notes: list) -> None:
         ui.reasons(card.reasons)
         if card.count > 1:  # the title names the theme; this is its most notable message
             st.caption(f"Most notable of the {card.count}:")
+            if card.subject:  # the reasons may quote it ("complaint: lost" from "lost hours")
+                st.markdown(f"**{ui.escape_md(card.subject)}**")
         if text != card.title:  # a short post is its own title: show it once
             ui.message_text(card.body)
         _comments(notes, now)
