@@ -42,6 +42,14 @@ STORIES = {  # title: story keys of the messages it is made from
 }
 
 
+# the "?" forward, answered: a long-standing customer's letter to the CEO about the phone line
+ANSWERED = (
+    "call_e4",
+    "Called Max this morning and apologised. His cut-offs were the Leeds line fault, fixed on "
+    "Thursday, and he is staying with us. Hold times are on the call-centre item.",
+)
+
+
 def own_users(engine) -> list[str]:
     """Return the emails of users who are not the demo's: the database is someone's own."""
     demo = [email for _, email, _, _ in PEOPLE]
@@ -104,7 +112,19 @@ def _items(s: Session, *, ceo: User, mara: User, laura: User, now: datetime) -> 
         )
         _advance(s, item, title, ceo=ceo, owner=owner, at=at, now=now)
         made += 1
+    _answered_forward(s, ids, ceo=ceo, manager=laura, now=now)
     return made
+
+
+def _answered_forward(s: Session, ids: dict[str, str], *, ceo, manager, now: datetime) -> None:
+    """Forward one letter to a manager with "?", and answer it, as DESIGN's story goes."""
+    key, answer = ANSWERED
+    found = _messages(s, [key], ids)
+    if not found:
+        return
+    fwd = wf.forward(s, message_ids=found, to_user_id=manager.id, note="?", respond_by=None,
+                     actor=ceo, now=now - timedelta(hours=6))  # fmt: skip
+    wf.answer_forward(s, fwd.id, body=answer, actor=manager, now=now - timedelta(hours=2))
 
 
 def _problem(title: str) -> str:

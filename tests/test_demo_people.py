@@ -8,6 +8,7 @@ import io
 from rich.console import Console
 from sqlmodel import select
 
+from db import mentions
 from db.auth import authenticate
 from db.models import Event, Forward, Item, ItemStatus, Message, User
 from seeds.loader import load_demo
@@ -48,6 +49,9 @@ def test_demo_users_items_and_a_second_run(engine, session):
     assert bins.note == "?" and bins.acknowledged_at is None
     linked = session.exec(select(Message).where(Message.item_id == parking.id)).all()
     assert len(linked) == 15
+    [answer] = mentions.unseen(session, user_id=ceo.id)  # the "?" forward, answered
+    assert (answer.author, answer.answer) == ("Laura Finch", True)
+    assert answer.title == "Your customer care phone line" and "Called Max" in answer.body
 
     events = len(session.exec(select(Event)).all())
     out.truncate(0)
