@@ -1,4 +1,4 @@
-"""What a message is about: its signature terms, the pair keys themes are matched by, and labels.
+"""What a message is about: its signature terms and the pair keys themes are matched by.
 
 Pure functions. Signature terms are a message's content words with stop words, complaint
 vocabulary ("how", not "what"), handles and the company's own names removed, and common
@@ -10,16 +10,14 @@ Word-level work is memoised: a feed's vocabulary is small next to its volume.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from itertools import combinations, compress
-from typing import Any
 
 from db.cues import CUES
 from db.memo import Memo
 from db.sentiment import tokens
 
 MAX_TERMS = 6  # pairs of the first six terms: at most fifteen candidate keys a message
-LABEL_CHARS = 60
 _FOLDS = """internet: broadband internet wifi wi-fi connection fibre fiber
     outage: outage down offline
     payment: charged charge payment payments debit billed paid checkout
@@ -52,7 +50,6 @@ STOP = frozenset(
 _MANNER = frozenset({"problem", "intensifier", "demand", "ultimatum", "repeat", "leave", "refund"})
 _TOPIC = frozenset({"safety", "privacy"})
 _CODE = re.compile(r"[a-z]{2,}\d+[a-z]*$")  # LS6, SKL212: postcodes, flight and order numbers
-_PREFIX = re.compile(r"^(?:(?:re|fwd?|aw|sv)\s*:\s*)+", re.I)
 
 
 # word -> (term, rank, the word capitalised if it may be a name), or () for a word that is no
@@ -200,44 +197,3 @@ def keyed_signature(
 def candidate_keys(terms: Sequence[str]) -> list[str]:
     """Return the pair keys of a message's terms, in preference order."""
     return [a + "+" + b if a < b else b + "+" + a for a, b in combinations(terms, 2)]
-
-
-LABEL_CANDIDATES = 25  # members of a new theme considered for its label
-
-
-def best_label(
-    members: Sequence[Mapping[str, Any]],
-    key: str,
-    *,
-    ignore: frozenset[str] = frozenset(),
-    folds: Folds = NO_FOLDS,
-) -> str:
-    """Return the label of the member that names the group's problem best.
-
-    The founder is often a poor name ("Help!", a question that shares one word): prefer the
-    label carrying both terms of the group's key, then one of three words or more, then a
-    complaint (the group is about a problem), then an email subject (written as a title) over
-    a tweet's first sentence, then the earliest.
-    """
-    wanted = set(key.split("+")) if "+" in key else set()
-    best: tuple | None = None
-    for i, msg in enumerate(members[:LABEL_CANDIDATES]):
-        text = label_for(msg)
-        terms = signature(text, ignore=ignore, folds=folds) if wanted else ()
-        rank = (-len(wanted.intersection(terms)), len(text.split()) < 3,
-                not msg.get("complaint"), msg.get("channel") != "email", i)  # fmt: skip
-        if best is None or rank < best[0]:
-            best = (rank, text)
-    return best[1] if best else "Untitled theme"
-
-
-def label_for(msg: Mapping[str, Any]) -> str:
-    """Return a readable theme label from the message that founded it."""
-    text = _PREFIX.sub("", (msg.get("subject") or "").strip())
-    if not text or msg.get("channel") != "email":
-        text = " ".join(w for w in (msg.get("body") or "").split() if not w.startswith("@"))
-        text = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
-    text = text.strip(" .,:;-") or "Untitled theme"
-    if len(text) > LABEL_CHARS:
-        text = text[:LABEL_CHARS].rsplit(" ", 1)[0] + "…"
-    return text[0].upper() + text[1:]

@@ -21,18 +21,10 @@ import sqlalchemy as sa
 from db import rollup
 from db.among import among
 from db.grouping import THREAD, associated, components
+from db.labels import best_label, label_for
 from db.models import Message, Theme
 from db.scoring import message_text
-from db.signature import (
-    MAX_TERMS,
-    NO_FOLDS,
-    Folds,
-    best_label,
-    candidate_keys,
-    keyed_signature,
-    label_for,
-    signature,
-)
+from db.signature import MAX_TERMS, NO_FOLDS, Folds, candidate_keys, keyed_signature, signature
 
 __all__ = ["MAX_TERMS", "assign", "best_label", "candidate_keys", "label_for", "recount",
            "signature", "split_message"]  # fmt: skip

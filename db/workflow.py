@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from db.answers import answer_forward  # noqa: F401  (re-exported)
 from db.audit import record
 from db.auth import can, require
 from db.errors import InvalidInput
@@ -28,7 +29,6 @@ from db.itemstate import (  # noqa: F401  (re-exported: callers need only this m
     require_public_text,
     transition,
 )
-from db.answers import answer_forward  # noqa: F401  (re-exported)
 from db.linking import attach, create_item, item_from_forward  # noqa: F401  (re-exported)
 from db.models import Forward, Item
 from db.triage import (  # noqa: F401  (re-exported: the contract names them in this module)
