@@ -18,7 +18,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from db.among import among
-from db.ingest.records import ContactInfo, Record, sqlite_time
+from db.ingest.codec import sqlite_time
+from db.ingest.records import ContactInfo, Record
 from db.models import Contact
 
 _T = Contact.__table__

@@ -5,10 +5,10 @@ charset, `db.ingest.headers`), the text body (HTML-only mail converted to plain 
 forwarded as an attachment appended to it, see `db.ingest.mimeparts`), attachments by name and
 size only, thread links from `In-Reply-To`/`References`, and the noise headers the feed weighs.
 Any declared charset is tried, then UTF-8, then Windows-1252, so odd charsets never crash an
-import (the fallback is noted in `headers["decode_note"]`). A message without a parseable Date (RFC 5322, or ISO 8601
-as some tools write it) is dated by its mbox From_ line, else by its newest Received header;
-with none of these it is rejected ("no valid Date header"). mbox files are streamed
-message by message (see `db.ingest.mbox`), so memory stays flat however large the file.
+import (the fallback is noted in `headers["decode_note"]`). A message without a parseable Date
+(RFC 5322, or ISO 8601 as some tools write it) is dated by its mbox From_ line, else by its
+newest Received header; with none of these it is rejected ("no valid Date header"). mbox files
+are streamed message by message (see `db.ingest.mbox`), so memory stays flat however large.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What a reader hands the pipeline: a parsed `Record`, or a `Rejected` one, plus shared helpers.
+"""What a reader hands the pipeline: a parsed `Record`, or a `Rejected` one, and field checks.
 
 A `Record.row` is a dict keyed by `Message` column names with every column the pipeline inserts
 (the pipeline adds `contact_id`, `source` and `imported_at`). Text is made safe for both
@@ -15,14 +15,10 @@ over BODY_CAP characters was cut.
 from __future__ import annotations
 
 import hashlib
-import json
-import json.encoder
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-
-import orjson
 
 RAW_CAP = 64 * 1024
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?)")  # CSI, OSC
@@ -59,55 +55,6 @@ class Rejected:
     locator: str
     reason: str
     raw: bytes
-
-
-# json.dumps's own C encoder, built once: the same text as `json.dumps(value)` for acyclic
-# values (parsed JSON and row fields), without json.dumps's per-call set-up (~3x faster)
-_ENCODE = json.encoder.c_make_encoder(
-    None, json.JSONEncoder().default, json.encoder.c_encode_basestring_ascii,
-    None, ": ", ", ", False, False, True,
-)  # fmt: skip
-
-
-def dumps(value: Any) -> str:
-    """Return `json.dumps(value)` (default options) for an acyclic value, faster."""
-    return "".join(_ENCODE(value, 0))
-
-
-def loads(content: bytes | str) -> Any:
-    """Parse a JSON document: orjson (~3x faster than json), json for what orjson refuses.
-
-    json accepts NaN, integers beyond 64 bits and lone surrogate escapes, which orjson rejects;
-    a document json cannot parse either raises json's own `JSONDecodeError` (its message names
-    the line and column, as users see it in quarantine).
-    """
-    try:
-        return orjson.loads(content)
-    except orjson.JSONDecodeError:
-        return json.loads(content)
-
-
-def raw_json(value: Any) -> str:
-    """Return compact JSON text of a parsed value for the audit `raw` column (orjson, fast)."""
-    try:
-        return orjson.dumps(value).decode("utf-8")
-    except (TypeError, ValueError):  # integers beyond 64 bits, lone surrogates
-        return dumps(value)
-
-
-_SQLITE_TIME = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
-
-
-def sqlite_time(value: datetime | None) -> str | None:
-    """Return an aware datetime as the text SQLAlchemy stores on SQLite (naive UTC)."""
-    if value is None:
-        return None
-    if value.tzinfo is not UTC:
-        value = value.astimezone(UTC)
-    # as `value.isoformat(" ")` without its "+00:00" (SQLite holds naive UTC), always with
-    # microseconds; %-formatting is faster than isoformat's own formatter
-    return _SQLITE_TIME % (value.year, value.month, value.day, value.hour, value.minute,
-                           value.second, value.microsecond)  # fmt: skip
 
 
 class BadField(ValueError):

@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from db.ingest.records import dumps, sqlite_time
+from db.ingest.codec import dumps, sqlite_time
 from db.models import Message, UTCDateTime
 
 _COLUMNS = [c for c in Message.__table__.columns if c.name != "id"]

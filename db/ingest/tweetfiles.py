@@ -14,7 +14,8 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from db.ingest.records import RAW_CAP, BadField, Record, Rejected, loads, to_int
+from db.ingest.codec import loads
+from db.ingest.records import RAW_CAP, BadField, Record, Rejected, to_int
 from db.ingest.tweets import Item, tweet_record, users_by_id
 
 

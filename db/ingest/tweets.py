@@ -11,6 +11,7 @@ import html
 from datetime import UTC, datetime
 from typing import Any
 
+from db.ingest.codec import raw_json
 from db.ingest.records import (
     MAX_COUNT,
     RAW_CAP,
@@ -21,7 +22,6 @@ from db.ingest.records import (
     clean,
     ident,
     message_row,
-    raw_json,
     to_bool,
     to_int,
 )
