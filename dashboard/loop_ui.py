@@ -67,7 +67,8 @@ def _call(fn, *args, success: str, item_id: int, **kw) -> None:
 def _deliver_now() -> str:
     """Hand queued e-mails to SMTP right away when it is configured (the worker retries);
     return what the user should be told happened to the reply."""
-    from db.notify import SmtpSettings, deliver_due
+    from db.delivery import deliver_due
+    from db.smtp import SmtpSettings
 
     try:
         smtp = SmtpSettings.from_env()

@@ -8,10 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, signin, ui
+from db.delivery import MAX_ATTEMPTS
 from db.errors import DomainError
 from db.models import utcnow
-from db.notify import MAX_ATTEMPTS, SmtpSettings
 from db.outbox import failed_emails, outbox_counts, retry_failed
+from db.smtp import SmtpSettings
 
 FAILED_COLUMNS = ["id", "kind", "to", "subject", "attempts", "last error", "queued"]
 

@@ -16,12 +16,13 @@ from sqlmodel import Session, select
 
 from db.audit import get_or_404, record
 from db.clock import company_zone, stamp
+from db.comments import add_comment
 from db.errors import InvalidInput, InvalidTransition, PermissionDenied
+from db.forwards import mark_acknowledged
 from db.mentions import message_title
 from db.models import Comment, Forward, Mention, Message, User
 from db.notify import queue
 from db.sla import base_url
-from db.triage import add_comment, mark_acknowledged
 
 
 def answer_forward(

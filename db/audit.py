@@ -1,10 +1,10 @@
 """The audit trail's write helper and small shared lookups for the write side.
 
-Every intent in `db/workflow.py` and `db/triage.py` records its Events through `record`, in the
-same transaction as the change, so the log and the data can never disagree. For the same reason
-`record` keeps the Insights item rollups (`db.itemrollup`) in step with every item Event, and
-the forward rollup (`db.fwdrollup`) with every forward made ("forwarded": the new Forward is
-still pending in the session) or acknowledged (an Event on the forward).
+Every intent (`db/workflow.py` and the message-side modules) records its Events through
+`record`, in the same transaction as the change, so the log and the data can never disagree.
+For the same reason `record` keeps the Insights item rollups (`db.itemrollup`) in step with
+every item Event, and the forward rollup (`db.fwdrollup`) with every forward made ("forwarded":
+the new Forward is still pending in the session) or acknowledged (an Event on the forward).
 """
 
 from __future__ import annotations

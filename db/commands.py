@@ -115,7 +115,8 @@ def rescore() -> None:
 @app.command()
 def digest(send: bool = typer.Option(False, "--send", help="Queue and send the digests.")) -> None:
     """Compose (and with --send, send) the daily digests."""
-    from db.notify import SmtpSettings, run_digest
+    from db.smtp import SmtpSettings
+    from db.worker import run_digest
 
     if send:
         SmtpSettings.from_env()  # a malformed SMTP_* setting is refused before any work
@@ -128,7 +129,8 @@ def worker(
     interval: int = typer.Option(60, "--interval", min=1, help="Seconds between rounds."),
 ) -> None:
     """Drain the outbox, run escalations and send digests, forever (or --once)."""
-    from db.notify import SmtpSettings, run_worker
+    from db.smtp import SmtpSettings
+    from db.worker import run_worker
 
     SmtpSettings.from_env()  # a malformed SMTP_* setting is refused before any work
     run_worker(open_engine(), once=once, interval=interval, console=out)

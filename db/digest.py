@@ -1,4 +1,4 @@
-"""The daily digests, composed as frozen values and rendered by `db/templates/digest_*.j2`.
+"""The daily digests, composed as frozen values (`db/digestvalues.py`) and queued as e-mails.
 
 A manager's digest: forwards to them still open (overdue ones first) and the items they own.
 An executive's digest: yesterday's loop (since the previous business day on Mondays) — new
@@ -9,13 +9,13 @@ Days, due times and the digest hour are the company's (`db.clock`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from db.clock import company_zone, day_start, local_day, previous_workday
+from db.digestvalues import CardLine, ExecutiveDigest, ForwardLine, ItemLine, ManagerDigest
 from db.leadtimes import median_days_to_fix, milestones_for
 from db.models import Event, Forward, Item, ItemStatus, Outbox, OutboxStatus, Role, User
 from db.sla import base_url, due_at, is_overdue, sla_days
@@ -23,75 +23,6 @@ from db.sla import base_url, due_at, is_overdue, sla_days
 DIGEST_HOUR = 7  # company time: the worker queues the day's digests at its first round after 7
 MEDIAN_WINDOW = timedelta(days=90)
 OPEN = (ItemStatus.NEW, ItemStatus.ACKNOWLEDGED, ItemStatus.IN_PROGRESS, ItemStatus.SHIPPED)
-
-
-@dataclass(frozen=True)
-class ForwardLine:
-    forward_id: int
-    what: str
-    sender: str
-    recipient: str
-    note: str
-    due: datetime
-    overdue: bool
-    escalated: bool
-    link: str
-
-
-@dataclass(frozen=True)
-class ItemLine:
-    item_id: int
-    title: str
-    status: str
-    link: str
-
-
-@dataclass(frozen=True)
-class CardLine:
-    title: str
-    score: float
-    count: int
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ManagerDigest:
-    user_id: int
-    name: str
-    email: str
-    day: date
-    forwards: tuple[ForwardLine, ...]
-    items: tuple[ItemLine, ...]
-    template = "digest_manager"
-
-    @property
-    def subject(self) -> str:
-        late = sum(f.overdue for f in self.forwards)
-        extra = f", {late} overdue" if late else ""
-        return f"Your day: {len(self.forwards)} open forwards{extra}, {len(self.items)} items"
-
-
-@dataclass(frozen=True)
-class ExecutiveDigest:
-    user_id: int
-    name: str
-    email: str
-    day: date
-    since: datetime
-    cards: tuple[CardLine, ...]
-    shipped: tuple[ItemLine, ...]
-    closed: tuple[ItemLine, ...]
-    overdue: tuple[ForwardLine, ...]
-    median_days_to_fix: float | None
-    undelivered_emails: int
-    template = "digest_executive"
-
-    @property
-    def subject(self) -> str:
-        return (
-            f"Yesterday's loop: {len(self.shipped)} shipped, {len(self.closed)} loops closed, "
-            f"{len(self.overdue)} overdue"
-        )
 
 
 def _forward_lines(session: Session, forwards: list[Forward], *, now: datetime, zone: tzinfo):

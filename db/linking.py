@@ -17,10 +17,11 @@ from db.audit import get_or_404, record, sla_respond_by
 from db.auth import require
 from db.clock import company_zone
 from db.errors import InvalidInput, InvalidTransition, PermissionDenied
+from db.forwards import mark_acknowledged
 from db.itemstate import S, transition
 from db.models import Forward, Item, Message, Priority, Theme, Triage
 from db.sla import due_at, sla_days
-from db.triage import assignable_user, mark_acknowledged, messages_by_id, set_triage
+from db.triage import assignable_user, messages_by_id, set_triage
 
 
 def create_item(

@@ -1,6 +1,6 @@
 """Mentions: telling the people a comment @mentions, by e-mail and in their inbox.
 
-`notify` runs inside `triage.comment`'s transaction, so a comment and its notices commit
+`notify` runs inside `comments.add_comment`'s transaction, so a comment and its notices commit
 together or not at all. Each mentioned user who may read what was commented on (an active
 executive or manager; never the author, and never staff or admins, who cannot open items or
 messages) gets a `Mention` row, their inbox entry, and an e-mail in the outbox, idempotent per

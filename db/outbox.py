@@ -1,5 +1,5 @@
 """What the Admin page shows and does about outgoing e-mail: counts per status, the e-mails
-given up on after `db.notify.MAX_ATTEMPTS`, and sending those again once SMTP works."""
+given up on after `db.delivery.MAX_ATTEMPTS`, and sending those again once SMTP works."""
 
 from __future__ import annotations
 

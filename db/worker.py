@@ -15,10 +15,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
 from db.clock import company_zone
+from db.delivery import DeliveryReport, deliver_due
 from db.digest import DIGEST_HOUR, compose_all, digest_key, queue_digests
 from db.errors import first_line
 from db.models import Outbox
-from db.notify import DeliveryReport, deliver_due, render
+from db.notify import render
 from db.sla import escalate_overdue, queue_forward_notices
 
 

@@ -4,8 +4,9 @@
 duplicate; shipped → in_progress (reopen). Each intent checks permission, enforces the state
 machine, saves with optimistic locking (UPDATE ... WHERE version = expected) and writes its
 Event(s) in the same transaction, committing once. The state machine itself is in
-`db/itemstate.py`, field edits in `db/itemedit.py`, message-side intents in `db/triage.py` and
-`db/linking.py`; all are re-exported here so callers need only this module.
+`db/itemstate.py`, field edits in `db/itemedit.py`, message-side intents in `db/triage.py`,
+`db/forwards.py`, `db/comments.py`, `db/answers.py` and `db/linking.py`; all are re-exported
+here so callers need only this module.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from sqlmodel import Session, select
 from db.answers import answer_forward  # noqa: F401  (re-exported)
 from db.audit import record
 from db.auth import can, require
+from db.comments import comment  # noqa: F401  (re-exported)
 from db.errors import InvalidInput
+from db.forwards import acknowledge_forward, forward  # noqa: F401  (re-exported)
 from db.itemedit import EDITABLE, assign, mark_duplicate, update_item  # noqa: F401  (re-exported)
 from db.itemstate import (  # noqa: F401  (re-exported: callers need only this module)
     ALLOWED,
@@ -32,11 +35,8 @@ from db.itemstate import (  # noqa: F401  (re-exported: callers need only this m
 from db.linking import attach, create_item, item_from_forward  # noqa: F401  (re-exported)
 from db.models import Forward, Item
 from db.triage import (  # noqa: F401  (re-exported: the contract names them in this module)
-    acknowledge_forward,
     assignable_user,
-    comment,
     dismiss,
-    forward,
     review,
     split_from_theme,
 )

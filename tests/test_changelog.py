@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from db import workflow as wf
-from db.changelog import ATOM, entry_id, public_entries, render_changelog
+from db.changeformats import ATOM, entry_id
+from db.changelog import public_entries, render_changelog
 from tests.factories import NOW
 from tests.journeys import cast, item_in
 from tests.loopdata import customers, shipped_item

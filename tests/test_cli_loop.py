@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from db.changelog import ATOM
+from db.changeformats import ATOM
 from db.cli import app
 from db.engine import make_engine
 from db.models import Outbox

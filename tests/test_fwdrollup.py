@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 import pytest
 from sqlmodel import Session, select
 
+from db import forwards as tr
 from db import fwdrollup, itemrebuild
-from db import triage as tr
 from db import workflow as wf
 from db.clock import day_start, local_at, zone_named
 from db.metrics import Period, Scope, forwards, fwdlive, items

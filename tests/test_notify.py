@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from db import notify
+from db import delivery as notify
+from db.delivery import LEASE, deliver_due
 from db.errors import InvalidInput
 from db.models import Outbox, OutboxStatus
-from db.notify import LEASE, SmtpSettings, deliver_due, enqueue, render
+from db.notify import enqueue, render
 from db.outbox import outbox_counts
+from db.smtp import SmtpSettings
 from tests.factories import NOW
 
 

@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from db import notify
+from db import delivery as notify
+from db.delivery import LEASE, MAX_ATTEMPTS, deliver_due
 from db.models import Outbox, OutboxStatus
-from db.notify import LEASE, MAX_ATTEMPTS, SmtpSettings, deliver_due, enqueue, render
+from db.notify import enqueue, render
+from db.smtp import SmtpSettings
 from tests.factories import NOW
 from tests.mailsink import MailSink
 
@@ -193,7 +195,7 @@ def test_digest_command_prints_without_send_and_queues_nothing(session) -> None:
 
     from rich.console import Console
 
-    from db.notify import run_digest
+    from db.worker import run_digest
     from tests.journeys import cast
 
     cast(session)

@@ -12,7 +12,7 @@ from statistics import median
 import streamlit as st
 
 from dashboard import data, ui
-from db.changelog import summary
+from db.changeformats import summary
 
 entries = data.public_log()
 

@@ -27,9 +27,11 @@ sys.path.insert(0, str(ROOT))  # run as a script: make `tests.mailsink` importab
 
 from db import schema  # noqa: E402
 from db.changelog import public_entries, render_changelog  # noqa: E402
+from db.delivery import deliver_due  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from db.models import Contact, Event, Item, Message, Outbox  # noqa: E402
-from db.notify import SmtpSettings, deliver_due, enqueue  # noqa: E402
+from db.notify import enqueue  # noqa: E402
+from db.smtp import SmtpSettings  # noqa: E402
 from tests.mailsink import MailSink  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
