@@ -2,152 +2,16 @@
 
 Every step button calls one `db.workflow` function with the version the page showed, so a
 change made by someone else meanwhile surfaces as a conflict instead of being overwritten.
-Customer text is shown with `st.text` only.
+Customer text is shown with `st.text` only. The sections are drawn by `dashboard.item_ui`, the
+customers of a shipped item by `dashboard.loop_ui`.
 """
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
-import pandas as pd
 import streamlit as st
 
-from dashboard import data, signin, ui
+from dashboard import data, item_ui, signin, ui
 from dashboard.loop_ui import render_make_it_right
-from db import workflow
-from db.errors import Conflict
-from db.models import utcnow
-from db.tracking import describe
-
-STEPS = {  # intent: (button label, form fields or () for a plain button)
-    "acknowledge": ("Take ownership", ()),
-    "start": ("Start work", ()),
-    "reopen": ("Reopen", ("reason",)),
-    "ship": ("Ship", ("public_title", "public_text")),
-    "decline": ("Decline", ("reason", "public_text", "show_publicly")),
-    "duplicate": ("Mark duplicate", ("of_item_id",)),
-}
-FN = {i: getattr(workflow, "mark_duplicate" if i == "duplicate" else i) for i in STEPS}
-AREA = {  # (intent, field): label; a decline's public text says why nothing changes
-    ("ship", "public_text"): "What we changed (public)",
-    ("decline", "public_text"): "Why we are not changing it (public)",
-    ("decline", "reason"): "Reason (internal)",
-    ("reopen", "reason"): "Why reopen? (internal)",
-}
-DONE = {
-    "acknowledge": "You own this item now.",
-    "start": "Work started.",
-    "reopen": "Reopened: back in progress.",
-    "ship": "Shipped. Now tell each customer below.",
-    "decline": "Declined.",
-    "duplicate": "Marked as a duplicate: its messages moved to the original item.",
-}
-
-
-def _act(fn, success: str, **values) -> None:
-    with data.session() as s:
-        kw = dict(actor=signin.actor(s), expected_version=loaded, now=utcnow(), **values)
-        done = ui.domain_action(_unless_changed(fn), s, item_id, success=success, **kw)
-    if done is not None:
-        st.session_state.pop(VERSION_KEY, None)
-        st.session_state.pop(CONFLICT_KEY, None)
-        st.rerun()
-
-
-def _unless_changed(fn):
-    """Wrap a step so that, if someone changed the item meanwhile, the page shows the new
-    version with who changed it and a Reload button, and the text typed in the form is kept
-    (a browser reload would lose it)."""
-
-    def step(*args, **kw):
-        try:
-            return fn(*args, **kw)
-        except Conflict as error:
-            st.session_state[CONFLICT_KEY] = str(error)
-            data.clear_caches()
-            st.rerun()
-
-    return step
-
-
-def _field(intent: str, name: str, key: str):
-    if name == "show_publicly":
-        return st.checkbox("Show on the public log", value=True, key=key)
-    if name == "of_item_id":  # pick by title: nobody knows the other item's number by heart
-        others = {i: f"#{i} {title}" for i, title, _ in data.open_items() if i != item_id}
-        return st.selectbox(
-            "Duplicate of", list(others), format_func=others.get, index=None,
-            placeholder="Choose the original item", key=key,
-        )  # fmt: skip
-    if name == "public_title":
-        return st.text_input("Public title", key=key)
-    return st.text_area(AREA[intent, name], key=key)
-
-
-def _steps(detail, me) -> None:
-    fwd = me.id in detail.forwarded_to
-    mine = workflow.next_steps(SimpleNamespace(**detail.item), me, forwarded_to_me=fwd)
-    if not mine:
-        st.caption("No next step is yours to take on this item.")
-    with st.container(horizontal=True, gap="small"):
-        for intent in mine:
-            label, fields = STEPS[intent]
-            if not fields:
-                if st.button(label, type="primary", key=f"item_step_{intent}"):
-                    _act(FN[intent], DONE[intent])
-                continue
-            with st.popover(label, key=f"item_pop_{intent}"), st.form(f"item_form_{intent}"):
-                values = {f: _field(intent, f, f"item_{intent}_{f}") for f in fields}
-                if not st.form_submit_button(label, type="primary", key=f"item_go_{intent}"):
-                    continue
-                if values.get("of_item_id", 0) is None:
-                    st.error("Choose the original item.")
-                    continue
-                _act(FN[intent], DONE[intent], **values)
-
-
-def _messages(detail) -> None:
-    if not detail.messages:
-        st.caption("No messages are linked to this item.")
-    for m in detail.messages:
-        with st.container(border=True):
-            who = ui.escape_md(m.who or "unknown sender")
-            st.caption(f"{ui.channel_icon(m.channel)} {who} · {ui.stamp(m.received_at)}")
-            if m.subject:
-                st.text(m.subject)
-            ui.message_text(m.body)
-
-
-def _comments(detail) -> None:
-    for author, when, body in detail.comments:
-        st.caption(f"{ui.escape_md(author)} · {ui.stamp(when)}")
-        ui.message_text(body, more="Show the whole comment")
-    with st.form("item_comment", clear_on_submit=True):
-        body = st.text_area("Add a comment", key="item_comment_body", height=80)
-        if st.form_submit_button("Comment", key="item_comment_go"):
-            with data.session() as s:
-                kw = dict(item_id=item_id, body=body, actor=signin.actor(s), now=utcnow())
-                ui.domain_action(workflow.comment, s, success="Comment added.", rerun=True, **kw)
-
-
-def _timeline(detail) -> None:
-    # each linked message's own "attached" event repeats the item's "added n messages" line
-    steps = [e for e in detail.timeline if (e.entity, e.action) != ("message", "attached")]
-    rows = [(ui.stamp(e.at, zone=False), e.actor or "system", describe(e)) for e in steps]
-    columns = [ui.zone_header("When"), "Who", "What"]
-    st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True)
-
-
-def _header(detail) -> None:
-    item = detail.item
-    st.title(f"#{item['id']} {ui.escape_md(item['title'])}")
-    days = detail.days_since_first
-    first = "no complaint linked" if days is None else f"{days} days since the first complaint"
-    owner = ui.escape_md(detail.owner or "nobody")
-    st.caption(f"**{item['status'].replace('_', ' ')}** · owner: {owner} · {first}")
-    if detail.overdue:
-        st.badge("Overdue", icon=":material/alarm:", color="red")
-
 
 me = signin.current_user()
 raw = st.query_params.get("item", "")
@@ -160,21 +24,15 @@ if detail is None:
     st.page_link("app_pages/items.py", label="Go to the Items board")
     st.stop()
 item = detail.item
-VERSION_KEY, CONFLICT_KEY = f"item_version_{item_id}", f"item_conflict_{item_id}"
-loaded = st.session_state.setdefault(VERSION_KEY, item["version"])
-_header(detail)
+loaded = st.session_state.setdefault(item_ui.version_key(item_id), item["version"])
+item_ui.header(detail)
 if loaded != item["version"]:
-    said = st.session_state.get(CONFLICT_KEY, "This item changed since you opened it.")
-    st.warning(f"{said} What you typed is kept.", icon=":material/sync_problem:")
-    if st.button("Reload", key="item_reload"):
-        st.session_state.pop(VERSION_KEY, None)
-        st.session_state.pop(CONFLICT_KEY, None)
-        st.rerun()
+    item_ui.conflict_notice(item_id)
 if item["problem"]:
     st.text(item["problem"])
-_steps(detail, me)
+item_ui.steps(detail, me, loaded=loaded)
 render_make_it_right(item_id, me)  # owned by LOOP: dashboard/loop_ui.py
-TABS = {"Timeline": _timeline, "Messages": _messages, "Comments": _comments}
+TABS = {"Timeline": item_ui.timeline, "Messages": item_ui.messages, "Comments": item_ui.comments}
 for tab, render in zip(st.tabs(list(TABS)), TABS.values(), strict=True):
     with tab:
         render(detail)
