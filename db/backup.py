@@ -1,24 +1,23 @@
 """Full JSON backup and restore (`feedbackloop export` / `import`).
 
-The backup is one JSON object: a format version and, per table, its rows. Timestamps are ISO
-8601 with offset, bytes are base64. Export streams the rows (memory stays flat) into a temporary
-file beside the target and renames it over the target once complete, so a full disk never
-leaves a truncated backup. Restore reads the whole file into memory (some 7 KB a message), into
-an empty database only, so it can never merge two histories by accident, and in one
-transaction: a hand-edited backup with a bad value or a dangling link is refused whole, naming
-the table and row. The Insights rollups are derived data: left out of the backup and recomputed
-after a restore, so a backup edited by hand still reads right.
+The backup is one JSON object: a format version and, per table, its rows (`db.backupfile`).
+Export streams the rows (memory stays flat) into a temporary file beside the target and renames
+it over the target once complete, so a full disk never leaves a truncated backup. Restore
+streams too, a chunk of rows at a time, into an empty database only, so it can never merge two
+histories by accident, and in one transaction: a hand-edited backup with a bad value or a
+dangling link is refused whole, naming the table and row. The Insights rollups are derived
+data: left out of the backup and recomputed after a restore, so a backup edited by hand still
+reads right.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -27,59 +26,22 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from db import (
+    backupfile,
     itemrebuild,
     models,  # noqa: F401  (registers the tables)
     rollup,
 )
+from db.backupfile import FORMAT
 from db.errors import InvalidInput, first_line
 
-FORMAT = "feedbackloop-backup/1"
 EXPORT_CHUNK = 2000  # rows fetched at a time while exporting
+IMPORT_CHUNK = 500  # rows checked and inserted at a time while restoring
 # Rollups recomputed from the other tables after a restore: never written to a backup.
 DERIVED = {"message_day", "item_fact", "item_day", "link_day", "forward_day", "forward_msg"}
 
 
 def _stored_tables() -> list[sa.Table]:
     return [t for t in SQLModel.metadata.sorted_tables if t.name not in DERIVED]
-
-
-def _encode(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return {"b64": base64.b64encode(value).decode("ascii")}
-    return value
-
-
-def _decode(column: sa.Column, value: Any) -> Any:
-    """Turn a JSON value back into the column's; ValueError says what was expected instead."""
-    if value is None:
-        return None
-    if isinstance(column.type, models.UTCDateTime):
-        return _parsed(_aware, value, column, "an ISO 8601 time with offset")
-    if isinstance(column.type, sa.Date):
-        return _parsed(date.fromisoformat, value, column, "a YYYY-MM-DD date")
-    if isinstance(column.type, sa.LargeBinary):
-        return _parsed(_unbase64, value, column, 'an object {"b64": "<base64>"}')
-    return value
-
-
-def _parsed(parse: Any, value: Any, column: sa.Column, expected: str) -> Any:
-    try:
-        return parse(value)
-    except (ValueError, TypeError, KeyError):  # what the parsers raise for a wrong value
-        raise ValueError(f"{column.name} is {value!r}, not {expected}") from None
-
-
-def _aware(value: str) -> datetime:
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        raise ValueError("no UTC offset")
-    return moment
-
-
-def _unbase64(value: dict) -> bytes:
-    return base64.b64decode(value["b64"], validate=True)
 
 
 def export_all(engine: Engine, path: Path) -> dict[str, int]:
@@ -104,7 +66,7 @@ def export_all(engine: Engine, path: Path) -> dict[str, int]:
 
 
 def _encoded(row: sa.Row) -> dict[str, Any]:
-    return {k: _encode(v) for k, v in row._mapping.items()}
+    return {k: backupfile.encode(v) for k, v in row._mapping.items()}
 
 
 @contextmanager
@@ -122,38 +84,16 @@ def _replacing(path: Path) -> Iterator[TextIO]:
         raise
 
 
-def _read_backup(path: Path) -> dict[str, list[dict]]:
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise InvalidInput(f"cannot read backup {path}: {e}") from None
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise InvalidInput(f"{path} is not a Feedback Loop backup ({FORMAT})")
-    tables = doc.get("tables")
-    if not isinstance(tables, dict):
-        raise InvalidInput(f'{path} has no "tables" object')
-    for name, rows in tables.items():
-        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
-            raise InvalidInput(f"{path}: table {name} must be a list of row objects")
-    return tables
-
-
 def import_all(engine: Engine, path: Path) -> dict[str, int]:
     """Restore a backup into an empty database; return the row count per table."""
-    tables = _read_backup(path)
-    ids = _linked_ids(tables)
-    counts: dict[str, int] = {}
+    tables = {t.name: t for t in _stored_tables()}
+    counts = dict.fromkeys(tables, 0)
     with engine.begin() as conn:
-        for table in _stored_tables():
+        for table in tables.values():
             if conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one():
                 raise InvalidInput(f"table {table.name} is not empty; restore needs an empty db")
-        for table in _stored_tables():
-            rows = [_row(table, n, row, ids) for n, row in enumerate(tables.get(table.name, []), 1)]
-            try:
-                _insert(conn, table, rows)
-            except sa.exc.StatementError as e:  # a constraint or a type the database refused
-                raise InvalidInput(f"table {table.name}: {first_line(e.orig or e)}") from None
-            counts[table.name] = len(rows)
+        for table, rows in backupfile.in_link_order(path, tables):
+            counts[table.name] = _restore(conn, table, rows)
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn)
         rollup.rebuild(conn)
@@ -161,36 +101,87 @@ def import_all(engine: Engine, path: Path) -> dict[str, int]:
     return counts
 
 
-def _linked_ids(tables: dict[str, list[dict]]) -> dict[sa.Column, set]:
-    """Return the values in the backup of every column a foreign key points to."""
-    targets = {fk.column for t in _stored_tables() for fk in t.foreign_keys}
-    return {c: {row.get(c.name) for row in tables.get(c.table.name, [])} for c in targets}
+def _restore(conn: sa.Connection, table: sa.Table, rows: Iterator[dict]) -> int:
+    """Check and insert a table's rows, a chunk at a time; return how many there were.
+
+    The tables a row links to are in already, so its links are looked up in the database (no
+    set of ids that grows with the backup). Links within the table (an item's duplicate_of) may
+    point to a later row: they are checked and set once every row is in."""
+    own = [fk for fk in table.foreign_keys if fk.column.table is table]
+    pk = next(iter(table.primary_key.columns)).name
+    within: list[tuple[int, Any, dict]] = []  # (row number, primary key, links within the table)
+    numbered, count = enumerate(rows, 1), 0
+    while chunk := list(islice(numbered, IMPORT_CHUNK)):
+        with _refused(table):  # a link PostgreSQL cannot compare with an id (true, say)
+            found = {
+                fk: _present(conn, fk, [row.get(fk.parent.name) for _, row in chunk])
+                for fk in table.foreign_keys
+                if fk not in own
+            }
+        values = [_row(table, n, row, found) for n, row in chunk]
+        for (n, _), v in zip(chunk, values, strict=True):
+            if links := {fk: v[fk.parent.name] for fk in own if v.get(fk.parent.name) is not None}:
+                within.append((n, v[pk], links))
+        with _refused(table):
+            nulls = {fk.parent.name: None for fk in own}
+            conn.execute(table.insert(), [{**v, **nulls} for v in values])
+        count += len(values)
+    _link_within(conn, table, within)
+    return count
 
 
-def _row(table: sa.Table, n: int, row: dict, ids: dict[sa.Column, set]) -> dict:
-    """Decode row `n` of a table and check its links, naming the table and row if either fails."""
+def _present(conn: sa.Connection, fk: sa.ForeignKey, values: list) -> set:
+    """Return which of `values` the column `fk` points to holds (in the rows restored so far)."""
+    typed = {v for v in values if isinstance(v, fk.column.type.python_type)}  # others match none
+    query = sa.select(fk.column).where(fk.column.in_(list(typed)))
+    return set(conn.execute(query).scalars()) if typed else set()
+
+
+def _row(table: sa.Table, n: int, row: dict, found: dict[sa.ForeignKey, set]) -> dict:
+    """Decode row `n` of a table and check its links to other tables."""
+    with _at_row(table, n):
+        for fk, present in found.items():
+            _check_link(fk, row.get(fk.parent.name), present)
+        return {k: backupfile.decode(table.c[k], v) for k, v in row.items() if k in table.c}
+
+
+def _link_within(conn: sa.Connection, table: sa.Table, within: list) -> None:
+    """Check and set the links between rows of one table, now that all of them are in."""
+    pk = next(iter(table.primary_key.columns))
+    for n, key, links in within:
+        with _at_row(table, n):
+            for fk, value in links.items():
+                _check_link(fk, value, _present(conn, fk, [value]))
+        with _refused(table):
+            conn.execute(
+                table.update()
+                .where(pk == key)
+                .values({fk.parent.name: v for fk, v in links.items()})
+            )
+
+
+def _check_link(fk: sa.ForeignKey, value: Any, present: set) -> None:
+    if value is not None and value not in present:
+        to = fk.column.table.name
+        raise ValueError(f"{fk.parent.name} {value!r} refers to no {to} in the backup")
+
+
+@contextmanager
+def _at_row(table: sa.Table, n: int) -> Iterator[None]:
+    """Refuse a bad value or link in one line naming the table and row."""
     try:
-        for fk in table.foreign_keys:
-            value = row.get(fk.parent.name)
-            if value is not None and value not in ids[fk.column]:
-                to = fk.column.table.name
-                raise ValueError(f"{fk.parent.name} {value!r} refers to no {to} in the backup")
-        return {k: _decode(table.c[k], v) for k, v in row.items() if k in table.c}
+        yield
     except ValueError as e:
         raise InvalidInput(f"table {table.name}, row {n}: {e}") from None
 
 
-def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
-    """Insert rows; links within the table (an item's duplicate_of) are set in a second pass."""
-    if not rows:
-        return
-    own = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
-    conn.execute(table.insert(), [{**r, **dict.fromkeys(own)} for r in rows])
-    pk = next(iter(table.primary_key.columns))
-    for row in rows:
-        links = {c: row[c] for c in own if row.get(c) is not None}
-        if links:
-            conn.execute(table.update().where(pk == row[pk.name]).values(**links))
+@contextmanager
+def _refused(table: sa.Table) -> Iterator[None]:
+    """Refuse in one line, naming the table, rows the database turns down (a constraint, a type)."""
+    try:
+        yield
+    except sa.exc.StatementError as e:
+        raise InvalidInput(f"table {table.name}: {first_line(e.orig or e)}") from None
 
 
 def _reset_sequences(conn: sa.Connection) -> None:
