@@ -1,9 +1,10 @@
 """The signed-in user of a browser session: sign in and out, remembered sign-ins, who acts.
 
-The user lives in `st.session_state` as an id (`auth_user_id`) and is re-read from the database
-on every run (`refresh_user`), so a deactivated user is signed out at their next click; a
-remembered sign-in (`db.signins`, a cookie) restores it after a reload. Nothing here is cached
-across users (`dashboard.data` holds the shared caches).
+The user lives in `st.session_state` as an id (`auth_user_id`) with the token of its remembered
+sign-in (`db.signins`, also a cookie that restores it after a reload). Both are checked against
+the database on every run (`refresh_user`), so a deactivated user, or a tab whose sign-in was
+revoked (a new password, signing out elsewhere), is signed out at the next click. Nothing here
+is cached across users (`dashboard.data` holds the shared caches).
 """
 
 from __future__ import annotations
@@ -108,14 +109,17 @@ def take_cookie() -> str | None:
 
 
 def refresh_user() -> CurrentUser | None:
-    """Re-read the signed-in user from the database; sign out if gone or deactivated."""
+    """Re-read the signed-in user from the database; sign out if gone, deactivated, or if this
+    browser's sign-in was revoked (a new password, signing out in another tab)."""
     user_id = st.session_state.get(USER_ID_KEY) or _resume()
     if user_id is None:
         st.session_state.pop("auth_user", None)
         return None
     with session() as s:
         user = s.get(User, int(user_id))
-        if user is None or not user.is_active:
+        token = st.session_state.get(TOKEN_KEY)
+        revoked = token is not None and signins.resume(s, token, now=utcnow()) is None
+        if user is None or not user.is_active or revoked:
             sign_out()
             return None
         st.session_state["auth_user"] = _as_current(user)

@@ -19,6 +19,7 @@ import streamlit as st
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
+from db import signins
 from db import workflow as wf
 from db.auth import authenticate
 from db.clock import day_start, previous_workday
@@ -35,7 +36,7 @@ from db.models import (
     Theme,
     User,
 )
-from db.users import create_user
+from db.users import change_password, create_user, set_password
 from tests.factories import NOW, make_message, set_time_zone
 
 APP = Path(__file__).resolve().parents[1] / "dashboard" / "app.py"
@@ -150,6 +151,23 @@ def test_a_deactivated_user_is_signed_out_on_the_next_run(db):
     at.run()
     assert "auth_user_id" not in at.session_state
     assert "Sign in to see this page." in texts(at.info)
+
+
+@pytest.mark.parametrize("revoke", ["new password", "admin sets one", "signed out elsewhere"])
+def test_a_tab_whose_sign_in_was_revoked_is_signed_out_on_the_next_run(db, revoke):
+    manager = user(db, Role.MANAGER)
+    admin = user(db, Role.ADMIN)
+    tab = sign_in(app(), manager.email, PASSWORD)
+    assert tab.session_state["auth_user_id"] == manager.id
+    if revoke == "new password":  # changed in another browser
+        change_password(db, manager.id, current=PASSWORD, new="a much longer one 42", now=NOW)
+    elif revoke == "admin sets one":
+        set_password(db, manager.id, password="reset by the admin 42", actor=admin, now=NOW)
+    else:  # the same browser's other tab signs out: its remembered sign-in is forgotten
+        signins.forget(db, tab.session_state["auth_token"])
+    tab.run()
+    assert "auth_user_id" not in tab.session_state
+    assert "Sign in to see this page." in texts(tab.info) or tab.text_input(key="login_email")
 
 
 def test_sign_out_forgets_the_user(db):
