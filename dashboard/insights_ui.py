@@ -152,7 +152,7 @@ def sla_section(specs, span) -> None:
     event = st.vega_lite_chart(specs["sla"], key="insights_sla", on_select="rerun")
     for pick in _picked(event)[:1]:
         rows = data.insights_breaches(*span, pick["team"])
-        st.caption(f"Forwards to {pick['team']} acknowledged late or still open")
+        st.caption(f"Forwards to {ui.escape_md(pick['team'])} acknowledged late or still open")
         if rows.empty:
             st.info("None of them breached the SLA.")
             continue
@@ -173,7 +173,7 @@ def themes_section(frames, specs, span, channel) -> None:
     for pick in _picked(event)[:1]:
         label = frames["themes"].set_index("theme_id")["label"].get(pick["theme_id"], "")
         rows = data.insights_messages(*span, channel, int(pick["theme_id"]), None)
-        _show_messages(rows, f"Messages about “{label}” in this period")
+        _show_messages(rows, f"Messages about “{ui.escape_md(label)}” in this period")
 
 
 def empty(frame: pd.DataFrame, what: str) -> bool:

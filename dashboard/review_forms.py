@@ -155,7 +155,7 @@ def attach_form(card, key: str) -> None:
         return
     act(
         workflow.attach,
-        f"Added to {items[item_id]}.",
+        f"Added to {ui.escape_md(items[item_id])}.",  # an item title is often a subject
         card_key=key,
         item_id=item_id,
         message_ids=card.member_ids,

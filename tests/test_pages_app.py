@@ -406,6 +406,20 @@ def test_add_to_item_from_a_card_links_the_message(feed, db):
     assert db.get(Message, feed["parking"].id).item_id == feed["item"].id
 
 
+def test_the_added_to_toast_shows_an_item_title_as_text_not_markdown(feed, db):
+    item = feed["item"]
+    item.title = "Refund ![x](http://evil.test/a.png) [verify](http://evil.test/phish)"
+    db.add(item)
+    db.commit()
+    at = review(feed)
+    key = open_action(at, feed["parking"], "Add to item")
+    at.selectbox(key=f"{key}_add_item").set_value(item.id)
+    submit(at, f"{key}_add_go")
+    [toast] = [t.value for t in at.toast]
+    assert toast.startswith("Added to ") and "Refund" in toast
+    assert "](http" not in toast and "![x]" not in toast  # no image fetched, no link to click
+
+
 def test_dismiss_from_a_card_removes_it_from_the_feed(feed, db):
     at = review(feed)
     key = open_action(at, feed["parking"], "Dismiss")

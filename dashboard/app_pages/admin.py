@@ -115,7 +115,7 @@ def _import_tab() -> None:
     cols[1].metric("Duplicates", result.duplicates)
     cols[2].metric("Rejected", result.rejected)
     for name, reason in result.unreadable:
-        st.warning(f"{name}: {reason}")
+        st.warning(f"{ui.escape_md(name)}: {ui.escape_md(reason)}")
     if result.rejected:
         st.info(
             f"{result.rejected} record(s) could not be read: the Quarantine tab lists each "

@@ -77,10 +77,11 @@ def _answer(row, key: str) -> None:
         )  # fmt: skip
         if not st.form_submit_button("Send the answer", type="primary", key=f"{key}_answer_go"):
             return
+    told = f"Answered: {ui.escape_md(row.sender)} has it in their inbox."
     with data.session() as s:
         ui.domain_action(
             workflow.answer_forward, s, row.forward_id, body=body, actor=signin.actor(s),
-            now=utcnow(), rerun=True, success=f"Answered: {row.sender} has it in their inbox.",
+            now=utcnow(), rerun=True, success=told,
         )  # fmt: skip
 
 
