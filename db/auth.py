@@ -13,6 +13,7 @@ import math
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, func, select
@@ -79,13 +80,15 @@ def authenticate(session: Session, *, email: str, password: str, now: datetime) 
     if user is None or not user.is_active or not user.password_hash:
         verify_password(_DUMMY_HASH, password or "")
         raise PermissionDenied(WRONG)
-    if user.locked_until and user.locked_until > now:
+    attempt = _count_attempt(session, user.id, now)
+    session.refresh(user)
+    if attempt is None:
         wait = math.ceil((user.locked_until - now).total_seconds())
         raise PermissionDenied(f"Too many failed sign-ins; try again in {wait} seconds.")
     if not verify_password(user.password_hash, password or ""):
-        user.failed_logins += 1
-        if user.failed_logins >= LOCK_AFTER:
-            seconds = LOCK_BASE_SECONDS * 2 ** (user.failed_logins - LOCK_AFTER)
+        user.locked_until = None
+        if attempt >= LOCK_AFTER:
+            seconds = LOCK_BASE_SECONDS * 2 ** (attempt - LOCK_AFTER)
             user.locked_until = now + timedelta(seconds=min(seconds, LOCK_MAX_SECONDS))
         session.add(user)
         session.commit()
@@ -96,6 +99,30 @@ def authenticate(session: Session, *, email: str, password: str, now: datetime) 
     session.add(user)
     session.commit()
     return user
+
+
+def _count_attempt(session: Session, user_id: int, now: datetime) -> int | None:
+    """Count a sign-in attempt before its password is checked; None while the user is locked.
+
+    One UPDATE checks the lock and counts, so of several attempts at once (parallel guesses
+    from many browser sessions) only one gets past a lock: from the LOCK_AFTER-th attempt on,
+    it holds the lock while its password is checked, and `authenticate` then sets the real
+    wait (or clears it on success). A failure read-then-written in Python let them all in.
+    """
+    t = User.__table__
+    held = sa.literal(now + timedelta(seconds=LOCK_MAX_SECONDS), t.c.locked_until.type)
+    stmt = (
+        sa.update(t)
+        .where(t.c.id == user_id, sa.or_(t.c.locked_until.is_(None), t.c.locked_until <= now))
+        .values(
+            failed_logins=t.c.failed_logins + 1,
+            locked_until=sa.case((t.c.failed_logins + 1 >= LOCK_AFTER, held), else_=None),
+        )
+        .returning(t.c.failed_logins)
+    )
+    attempt = session.execute(stmt).scalar()
+    session.commit()
+    return attempt
 
 
 def verify_password(pw_hash: str, password: str) -> bool:

@@ -50,6 +50,19 @@ def engine() -> Iterator[Engine]:
 
 
 @pytest.fixture
+def shared_engine(engine: Engine, session: Session, tmp_path) -> Iterator[Engine]:
+    """A database two connections can write at once (for races): PostgreSQL, else a SQLite
+    file (the in-memory one has a single connection)."""
+    if engine.dialect.name == "postgresql":
+        yield engine  # emptied afterwards by the session fixture
+        return
+    file_engine = make_engine(f"sqlite:///{tmp_path / 'shared.db'}")
+    SQLModel.metadata.create_all(file_engine)
+    yield file_engine
+    file_engine.dispose()
+
+
+@pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
     """A session on an empty database; every table is emptied afterwards."""
     with Session(engine, expire_on_commit=False) as s:

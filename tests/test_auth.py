@@ -6,6 +6,8 @@ import io
 import os
 import subprocess
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -122,6 +124,29 @@ def test_five_failures_lock_for_30_seconds_then_doubling_up_to_15_minutes(sessio
             _sign_in(session, PASSWORD, t)
         t = session.get(User, mara.id).locked_until
     assert waits == [30, 60, 120, 240, 480, 900, 900, 900]
+
+
+def test_guesses_made_at_once_cannot_outrun_the_lock(shared_engine, monkeypatch):
+    with Session(shared_engine) as s:
+        users.create_user(s, email="mara.lind@example.com", name="Mara Lind", role="manager",
+                          password=PASSWORD, now=NOW)  # fmt: skip
+    checked, together = [], threading.Barrier(12, timeout=10)
+    verify = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password", lambda h, p: (checked.append(p), verify(h, p))[1])
+
+    def guess(n: int) -> str:
+        together.wait()  # twelve browser sessions at the same moment
+        with Session(shared_engine) as s:
+            with pytest.raises(PermissionDenied) as refused:
+                _sign_in(s, f"guess {n}", NOW)
+            return str(refused.value)
+
+    with ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(guess, range(12)))
+    assert len(checked) == auth.LOCK_AFTER  # the rest were refused before any password check
+    assert answers.count(auth.WRONG) == auth.LOCK_AFTER
+    with Session(shared_engine) as s:
+        assert s.exec(select(User.failed_logins)).one() == auth.LOCK_AFTER
 
 
 def test_locked_sign_in_reports_remaining_seconds_and_success_resets(session, mara):

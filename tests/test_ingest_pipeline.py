@@ -340,28 +340,16 @@ def _problem_tweets(path: Path, first_id: int, n: int) -> Path:
     return path
 
 
-@pytest.fixture
-def shared_eng(engine, session, tmp_path):
-    """A database two connections can write at once: PostgreSQL, or a SQLite file."""
-    if engine.dialect.name == "postgresql":
-        yield engine
-        return
-    file_engine = make_engine(f"sqlite:///{tmp_path / 'shared.db'}")
-    SQLModel.metadata.create_all(file_engine)
-    yield file_engine
-    file_engine.dispose()
-
-
 @pytest.mark.parametrize("known", [False, True], ids=["new senders", "known senders"])
 def test_two_imports_at_once_about_one_problem_grow_one_theme(
-    shared_eng, tmp_path, monkeypatch, known
+    shared_engine, tmp_path, monkeypatch, known
 ):
     from db import themes
 
     first = _problem_tweets(tmp_path / "a.json", 100, 6)
     second = _problem_tweets(tmp_path / "b.json", 200, 6)
     if known:  # no contact to insert: nothing makes the second import wait before its look-ups
-        with Session(shared_eng) as s:
+        with Session(shared_engine) as s:
             for k in [*range(100, 106), *range(200, 206)]:
                 make_contact(s, handle=f"owner{k}", followers=40)
     both_looking = threading.Barrier(2, timeout=3)  # without a lock, both look before storing
@@ -374,10 +362,10 @@ def test_two_imports_at_once_about_one_problem_grow_one_theme(
 
     monkeypatch.setattr(themes, "_existing", look_up_together)
     with ThreadPoolExecutor(2) as pool:
-        runs = [pool.submit(ingest_paths, shared_eng, [p], now=NOW) for p in (first, second)]
+        runs = [pool.submit(ingest_paths, shared_engine, [p], now=NOW) for p in (first, second)]
         results = [r.result(timeout=60) for r in runs]
     assert sum(r.imported for r in results) == 12
-    with shared_eng.connect() as conn:
+    with shared_engine.connect() as conn:
         t, m = Theme.__table__, Message.__table__
         themes_found = conn.execute(sa.select(t.c.key, t.c.message_count)).all()
         members = conn.execute(sa.select(sa.func.count()).where(m.c.theme_id.is_not(None))).scalar()
