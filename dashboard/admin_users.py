@@ -24,7 +24,7 @@ def render() -> None:
     """Show the users and the forms that manage them."""
     frame = data.users_frame()
     shown = frame.drop(columns=["id"]).assign(team=frame["team"].fillna("—"))
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=COLUMNS)
+    ui.dataframe(shown, hide_index=True, width="stretch", column_config=COLUMNS)
     labels = {row.id: f"{row.name} · {row.email}" for row in frame.itertuples()}
     add, manage = st.columns(2, gap="large")
     with add:

@@ -132,7 +132,7 @@ def _show_messages(frame: pd.DataFrame, caption: str) -> None:
         .dt.strftime(ui.STAMP),
     )
     columns = {**MESSAGE_COLUMNS, "received_at": ui.zone_header("Received")}
-    st.dataframe(shown.rename(columns=columns), hide_index=True, height=240)
+    ui.dataframe(shown.rename(columns=columns), hide_index=True, height=240)
 
 
 def volume_section(specs, span, channel) -> None:
@@ -161,7 +161,7 @@ def sla_section(specs, span) -> None:
             item=[f"/item?item={i}" if i == i and i else None for i in rows["item_id"]]
         )
         shown = shown.drop(columns=["item_id", "forward_id"]).rename(columns=BREACH_COLUMNS)
-        st.dataframe(shown, hide_index=True, column_config={"Item": link})
+        ui.dataframe(shown, hide_index=True, column_config={"Item": link})
 
 
 def themes_section(frames, specs, span, channel) -> None:

@@ -176,4 +176,4 @@ def timeline(detail) -> None:
     events = [e for e in detail.timeline if (e.entity, e.action) != ("message", "attached")]
     rows = [(ui.stamp(e.at, zone=False), e.actor or "system", describe(e)) for e in events]
     columns = [ui.zone_header("When"), "Who", "What"]
-    st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True)
+    ui.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True)

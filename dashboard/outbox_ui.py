@@ -41,7 +41,7 @@ def render_outbox_health() -> None:
         return
     st.warning(f"{len(failed)} e-mail(s) were given up on after {MAX_ATTEMPTS} attempts.")
     table = pd.DataFrame(failed, columns=FAILED_COLUMNS)
-    st.dataframe(table, hide_index=True, width="stretch", key="admin_outbox_failed")
+    ui.dataframe(table, hide_index=True, width="stretch", key="admin_outbox_failed")
     if st.button("Send them again", icon=":material/send:", key="admin_outbox_retry"):
         with data.session() as s:
             ui.domain_action(

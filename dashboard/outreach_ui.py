@@ -136,7 +136,7 @@ def _overview(rows: list) -> None:
         }
         for o, contact, msg in rows
     ]
-    st.dataframe(
+    ui.dataframe(
         pd.DataFrame(table),
         hide_index=True,
         width="stretch",

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
@@ -25,6 +26,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&\"'=^%@/;?])")
 _AUTOLINK = re.compile(r"www\.", re.IGNORECASE)
 _JOINER = "\u2060"  # WORD JOINER: invisible, and no autolink runs through it
 PREVIEW_CHARS = 420
+# a cell a spreadsheet would run: "=HYPERLINK(...)", "@SUM(1)*cmd|...", "-2+3+cmd|..." (not a
+# tweet's "@VoltraCare my car ..." nor "+44 7700 ..."): the grids' CSV download writes it as is
+_FORMULA = re.compile(r"[=\t\r]|[+\-@]\S*[(|]")
 
 
 def escape_md(text: str | None) -> str:
@@ -158,3 +162,16 @@ def heading_link(title: str, item_id: int | None) -> None:
         st.page_link("app_pages/item.py", label=label, query_params={"item": str(item_id)})
     else:
         st.markdown(f"**{escape_md(title)}**")
+
+
+def dataframe(frame: Any, **kwargs: Any) -> Any:
+    """Show `frame` as `st.dataframe` does, with text a spreadsheet would run as a formula made
+    inert (a leading apostrophe), since anyone can download a grid as CSV and open it."""
+    text = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c])]
+    if text:
+        frame = frame.assign(**{c: frame[c].map(_inert) for c in text})
+    return st.dataframe(frame, **kwargs)
+
+
+def _inert(value: Any) -> Any:
+    return "'" + value if isinstance(value, str) and _FORMULA.match(value) else value

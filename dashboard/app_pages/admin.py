@@ -130,7 +130,7 @@ def _quarantine_tab() -> None:
         ui.empty_state("Nothing in quarantine: every imported record could be read.")
         return
     shown = rows.assign(file=rows["source"].map(lambda p: Path(str(p)).name))
-    st.dataframe(
+    ui.dataframe(
         shown[["id", "created_at", "file", "locator", "format", "reason", "source"]],
         hide_index=True,
         width="stretch",

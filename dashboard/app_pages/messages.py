@@ -119,7 +119,7 @@ if frame.empty:
     )
 else:
     table = _table(frame)
-    picked = st.dataframe(
+    picked = ui.dataframe(
         table,
         hide_index=True,
         width="stretch",
