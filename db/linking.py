@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlmodel import select
 
 from db.audit import get_or_404, record, sla_respond_by
-from db.auth import require
+from db.auth import can, require
 from db.clock import company_zone
 from db.errors import InvalidInput, InvalidTransition, PermissionDenied
 from db.forwards import mark_acknowledged
@@ -64,6 +64,7 @@ def _new_item(
         raise InvalidInput(f"Unknown priority {priority!r}.")
     msgs = messages_by_id(session, message_ids) if message_ids else []
     owner = assignable_user(session, owner_id).id if owner_id is not None else None
+    _may_link_and_assign(session, actor, msgs, owner)
     item = Item(
         title=title.strip(),
         problem=(problem or "").strip(),
@@ -93,6 +94,20 @@ def _new_item(
         data = {"owner_id": owner, "on_create": True}
         transition(session, item, S.ACKNOWLEDGED, actor=actor, now=now, data=data)
     return item
+
+
+def _may_link_and_assign(session, actor, msgs: list[Message], owner: int | None) -> None:
+    """A manager may create items, but only from messages forwarded to them (attaching any
+    message is `item.attach`) and owned by themselves or nobody (naming one is `item.assign`)."""
+    if msgs and not can(actor, "item.attach"):
+        ids = {m.id for m in msgs}
+        mine = select(Forward.message_id).where(
+            Forward.recipient_id == actor.id, Forward.message_id.in_(ids)
+        )
+        if set(session.exec(mine).all()) != ids:
+            raise PermissionDenied("You can make an item only from messages forwarded to you.")
+    if owner not in (None, actor.id) and not can(actor, "item.assign"):
+        raise PermissionDenied("Only an executive can name someone else the owner.")
 
 
 def item_from_forward(session, forward_id: int, *, title: str, problem: str = "", actor, now):

@@ -61,8 +61,8 @@ ACTIONS = {
     "comment on message": lambda s, c, a, o: wf.comment(
         s, message_id=_msg(s), body="hm", actor=a, now=NOW
     ),
-    "create item": lambda s, c, a, o: wf.create_item(
-        s, message_ids=[_msg(s)], title="T", actor=a, now=NOW
+    "create item": lambda s, c, a, o: wf.create_item(  # messages: see the manager test below
+        s, message_ids=[], title="T", actor=a, now=NOW
     ),
     "attach": _on(
         S.NEW,
@@ -204,3 +204,26 @@ def test_inactive_users_and_anonymous_may_do_nothing():
 def test_scoped_action_without_an_item_is_refused():
     manager = type("U", (), {"id": 1, "role": Role.MANAGER, "is_active": True})()
     assert can(manager, "item.ship") is False
+
+
+def test_a_manager_makes_items_only_from_messages_forwarded_to_them_owned_by_themselves(session):
+    c = cast(session)
+    theirs, other = make_message(session), make_message(session)
+    wf.forward(session, message_ids=[theirs.id], to_user_id=c.mara.id, note="?", respond_by=None,
+               actor=c.ceo, now=NOW)  # fmt: skip
+    with pytest.raises(PermissionDenied, match="only from messages forwarded to you"):
+        wf.create_item(session, message_ids=[theirs.id, other.id], title="T", actor=c.mara,
+                       now=NOW)  # fmt: skip
+    session.rollback()
+    with pytest.raises(PermissionDenied, match="Only an executive can name someone else"):
+        wf.create_item(session, message_ids=[theirs.id], title="T", owner_id=c.laura.id,
+                       actor=c.mara, now=NOW)  # fmt: skip
+    session.rollback()
+    assert session.exec(select(Item)).all() == []
+    mine = wf.create_item(session, message_ids=[theirs.id], title="T", owner_id=c.mara.id,
+                          actor=c.mara, now=NOW)  # fmt: skip
+    unowned = wf.create_item(session, message_ids=[], title="Idea", actor=c.mara, now=NOW)
+    assert (mine.owner_id, unowned.owner_id) == (c.mara.id, None)
+    chosen = wf.create_item(session, message_ids=[other.id], title="T", owner_id=c.laura.id,
+                            actor=c.ceo, now=NOW)  # an executive may do both  # fmt: skip
+    assert chosen.owner_id == c.laura.id
