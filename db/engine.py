@@ -8,6 +8,7 @@ imports this module and must start fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,10 +67,21 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         opts: dict = {"connect_args": {"check_same_thread": False}}
         if memory:
             opts["poolclass"] = StaticPool
+        else:
+            _private_file(sa.engine.make_url(url).database)
         engine = sa.create_engine(url, **opts, **kwargs)
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _private_file(path: str | None) -> None:
+    """Create a new SQLite database file readable by its owner only (SQLite makes its -wal and
+    -shm files with the same mode): it holds customer mail and password hashes. An existing
+    file keeps the mode it has."""
+    if path and path != ":memory:" and not path.startswith("file:"):
+        with contextlib.suppress(FileExistsError, FileNotFoundError):  # exists; or no folder
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def take_import_lock(conn: Connection) -> None:

@@ -66,3 +66,16 @@ def test_ensure_current_upgrades_a_new_database_and_then_only_checks(tmp_path):
     assert current_revision(fresh) == HEAD
     ensure_current(fresh)
     assert current_revision(fresh) == HEAD
+
+
+def test_a_new_sqlite_database_file_is_readable_by_its_owner_only(tmp_path):
+    path = tmp_path / "new.db"
+    engine = make_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x)")
+        conn.commit()
+    engine.dispose()
+    assert (path.stat().st_mode & 0o777) == 0o600
+    path.chmod(0o640)  # an operator's own choice is kept
+    make_engine(f"sqlite:///{path}").dispose()
+    assert (path.stat().st_mode & 0o777) == 0o640
