@@ -5,7 +5,10 @@ transaction.
 renders and enqueues in one call. `enqueue` adds an Outbox row in the caller's transaction (no
 commit), idempotent by `dedupe_key`, so the e-mail exists if and only if the action that caused
 it committed. Each row gets its RFC 5322 Message-ID here, at enqueue time, so that every
-attempt to send it (`db/delivery.py`) carries the same one.
+attempt to send it (`db/delivery.py`) carries the same one. A subject is flattened to one line
+and the recipient must be exactly one address: both can carry customer text (a message's
+subject, an imported address), and a line break in a header cannot be sent, nor may a customer
+add a recipient.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlmodel import Session, select
 
+from db.errors import InvalidInput
 from db.models import Outbox
+from db.smtp import one_address, one_line
 
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -40,6 +45,7 @@ def queue(
 ) -> Outbox:
     """Render `template` (the subject is its title) and add the e-mail to the outbox in the
     caller's transaction, once per `key`; `kind` defaults to the template's name."""
+    subject = one_line(subject)
     text, html = render(template, title=subject, **context)
     return enqueue(session, kind=kind or template, dedupe_key=key, to_addr=to, subject=subject,
                    text=text, html=html)  # fmt: skip
@@ -60,7 +66,11 @@ def enqueue(
     text: str,
     html: str | None = None,
 ) -> Outbox:
-    """Add an e-mail to the outbox in the caller's transaction; return the existing row if any."""
+    """Add an e-mail to the outbox in the caller's transaction; return the existing row if any.
+
+    The subject is flattened to one line; InvalidInput unless `to_addr` is one address."""
+    if not one_address(to_addr):
+        raise InvalidInput(f"Cannot e-mail {to_addr[:80]!r}: it is not one e-mail address.")
     existing = session.exec(select(Outbox).where(Outbox.dedupe_key == dedupe_key)).first()
     if existing is not None:
         return existing
@@ -69,7 +79,7 @@ def enqueue(
         kind=kind,
         dedupe_key=dedupe_key,
         to_addr=to_addr,
-        subject=subject[:500],
+        subject=one_line(subject)[:500],
         body_text=text,
         body_html=html,
         message_id_header=_message_id(sender),

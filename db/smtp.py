@@ -2,8 +2,11 @@
 
 `SmtpSettings.from_env` reads `SMTP_HOST`, `SMTP_PORT`, `SMTP_USER`, `SMTP_PASSWORD`,
 `SMTP_FROM` and `SMTP_STARTTLS=1`, refusing a malformed one before any work. `email_message`
-turns an Outbox row into the RFC 5322 message sent (with the Message-ID fixed at enqueue time);
-`connect` opens, secures and logs in. Which rows are sent, and when, is `db/delivery.py`'s.
+turns an Outbox row into the RFC 5322 message sent (with the Message-ID fixed at enqueue time):
+the subject is flattened to one line (`one_line`) and the To must be exactly one address, so
+customer text can neither add a header nor a recipient; a row that cannot be built raises
+ValueError. `connect` opens, secures and logs in. Which rows are sent, and when, is
+`db/delivery.py`'s.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import smtplib
 from dataclasses import dataclass
 from datetime import UTC
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, getaddresses
 
 from db.errors import InvalidInput
 from db.models import Outbox
@@ -56,10 +59,26 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def one_line(text: str) -> str:
+    """Return `text` as one header line: each run of whitespace, line breaks too, one space."""
+    return " ".join(text.split())
+
+
+def one_address(text: str) -> bool:
+    """Tell whether `text` is exactly one e-mail address, on one line."""
+    pairs = getaddresses([text])
+    return text.splitlines() == [text] and len(pairs) == 1 and "@" in pairs[0][1]
+
+
 def email_message(row: Outbox, settings: SmtpSettings) -> EmailMessage:
-    """Build the e-mail an outbox row stands for, with its Message-ID fixed at enqueue time."""
+    """Build the e-mail an outbox row stands for, with its Message-ID fixed at enqueue time.
+
+    ValueError when it cannot be (its To is not one address): retrying will not help."""
+    if not one_address(row.to_addr):
+        raise ValueError(f"the recipient is not one e-mail address: {row.to_addr[:80]!r}")
     msg = EmailMessage()
-    msg["From"], msg["To"], msg["Subject"] = settings.sender, row.to_addr, row.subject
+    msg["From"], msg["To"] = settings.sender, row.to_addr
+    msg["Subject"] = one_line(row.subject)
     msg["Message-ID"] = row.message_id_header
     msg["Date"] = format_datetime(row.created_at.astimezone(UTC))
     msg["Auto-Submitted"] = "auto-generated"

@@ -3,6 +3,8 @@
 One round: queue forward notices, escalate overdue forwards, queue the day's digests (once a
 day, on weekdays after `DIGEST_HOUR` company time) and drain the outbox. Every step is
 idempotent, so a round can be repeated or run by cron as well as by the long-running worker.
+The outbox is drained even when queueing new e-mail fails, and the long-running worker outlives
+a failed round: what is already queued must never wait behind a bug.
 """
 
 from __future__ import annotations
@@ -48,6 +50,16 @@ def _why(report: DeliveryReport) -> str:
 
 def run_round(engine: Engine, *, now: datetime, console) -> DeliveryReport:
     """One worker round: notices and escalations, the daily digests, then drain the outbox."""
+    try:
+        _queue_round(engine, now=now, console=console)
+    except Exception:
+        _drain(engine, now=now, console=console)  # what is already queued still goes out
+        raise
+    return _drain(engine, now=now, console=console)
+
+
+def _queue_round(engine: Engine, *, now: datetime, console) -> None:
+    """Queue forward notices, escalations and (once a day) the digests."""
     with Session(engine, expire_on_commit=False) as session:
         queue_forward_notices(session, now=now)
         escalated = escalate_overdue(session, now=now)
@@ -57,6 +69,9 @@ def run_round(engine: Engine, *, now: datetime, console) -> DeliveryReport:
         if local.hour >= DIGEST_HOUR and local.weekday() < 5 and not _digested(session, local):
             queue_digests(session, compose_all(session, now=now), now=now)
             session.commit()
+
+
+def _drain(engine: Engine, *, now: datetime, console) -> DeliveryReport:
     report = deliver_due(engine, now=now)
     if report.sent or report.retrying or report.failed or report.error:
         console.print(
@@ -79,10 +94,13 @@ def run_worker(engine: Engine, *, once: bool, interval: int, console) -> None:
     while True:
         try:
             run_round(engine, now=datetime.now(UTC), console=console)
-        except SQLAlchemyError as e:  # a database hiccup must not stop the worker for good
+        except Exception as e:  # a database hiccup or a bug must not stop the worker for good
             if once:
                 raise
-            console.print(f"round failed, retrying in {interval}s: {first_line(e)}")
+            why = first_line(e)
+            if not isinstance(e, SQLAlchemyError):  # its message starts with the driver's error
+                why = f"{type(e).__name__}: {why}"
+            console.print(f"round failed, retrying in {interval}s: {why}", markup=False)
         if once:
             return
         time.sleep(interval)

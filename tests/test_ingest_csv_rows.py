@@ -17,7 +17,7 @@ from db.ingest import csvfile, csvlines
 from db.ingest.csvfile import read_csv
 from db.ingest.pipeline import ingest_paths
 from db.ingest.records import Record, Rejected
-from db.models import Message, Quarantine
+from db.models import Contact, Message, Quarantine
 from tests.factories import NOW
 
 HEADER = "channel,received_at,sender,body\n"
@@ -201,7 +201,64 @@ def test_header_without_required_columns_names_the_columns_found():
     assert bad.raw == b"who;what\n"
 
 
-# 5. where a row is
+# 5. senders and subjects: replies go to the sender, the subject becomes an e-mail's header
+
+SENDER = "channel,received_at,sender,subject,body\n"
+
+
+@pytest.mark.parametrize(
+    "channel, sender, expected",
+    [("email", "Pat@Example.net", "pat@example.net"),
+     ("email", "Pat Doe <Pat@Example.net>", "pat@example.net"),
+     ("tweet", "@LoudVoice", "loudvoice"),
+     ("tweet", "fan@mastodon.example", "fan@mastodon.example")],
+)  # fmt: skip
+def test_a_sender_is_one_address_or_one_handle(channel, sender, expected):
+    row = f'{channel},2026-11-20T09:00:00Z,"{sender}",Hi,body\n'
+    [record] = read((SENDER + row).encode())
+    assert record.row["sender"] == expected
+    assert (record.contact.email or record.contact.handle) == expected
+
+
+@pytest.mark.parametrize(
+    "channel, sender, reason",
+    [("email", "pat@example.net, eve@evil.example",
+      "sender is not one e-mail address: 'pat@example.net, eve@evil.example'"),
+     ("email", "pat@example.net; eve@evil.example",
+      "sender is not one e-mail address: 'pat@example.net; eve@evil.example'"),
+     ("email", "pat@example.net\nBcc: eve@evil.example",
+      "sender is not one e-mail address: 'pat@example.net\\nBcc: eve@evil.example'"),
+     ("email", "pat@example.net eve@evil.example",
+      "sender is not one e-mail address: 'pat@example.net eve@evil.example'"),
+     ("email", "Pat Doe", "sender is not one e-mail address: 'Pat Doe'"),
+     ("tweet", "@loud voice", "sender is not a handle: '@loud voice'"),
+     ("tweet", "loud,voice", "sender is not a handle: 'loud,voice'"),
+     ("tweet", "loud\nvoice", "sender is not a handle: 'loud\\nvoice'")],
+)  # fmt: skip
+def test_a_sender_that_is_not_one_address_or_handle_is_rejected(channel, sender, reason):
+    row = f'{channel},2026-11-20T09:00:00Z,"{sender}",Hi,body\n'
+    assert rejects(read((SENDER + row).encode())) == [("line 2 (row 2)", reason)]
+
+
+def test_a_row_with_two_sender_addresses_is_quarantined_and_no_contact_is_made(eng, tmp_path):
+    path = tmp_path / "contact-form.csv"
+    two = 'email,2026-11-20T09:00:00Z,"pat@example.net, eve@evil.example",Wallbox,trips\n'
+    path.write_text(SENDER + two + valid_rows(1), encoding="utf-8")
+    result = ingest_paths(eng, [path], now=NOW)
+    assert (result.imported, result.rejected) == (1, 1)
+    [bad] = stored(eng, Quarantine.__table__)
+    assert bad["reason"].startswith("sender is not one e-mail address: ")
+    assert [c["email"] for c in stored(eng, Contact.__table__)] == ["c0@cust.example"]
+
+
+def test_a_subject_spanning_lines_becomes_one_line_and_the_body_keeps_its_lines():
+    row = 'email,2026-11-20T09:00:00Z,pat@example.net,"Wallbox\r\nBcc: x@evil.example","one\ntwo"\n'
+    [record] = read((SENDER + row).encode())
+    assert record.row["subject"] == "Wallbox Bcc: x@evil.example"
+    assert record.row["body"] == "one\ntwo"
+
+
+# 6. where a row is
 
 
 def test_locator_names_the_starting_line_and_the_spreadsheet_row():

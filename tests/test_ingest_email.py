@@ -174,3 +174,19 @@ def test_huge_single_line_body_is_imported_and_capped(eng, tmp_path):
     [row] = rows(eng)
     assert len(row["body"]) == BODY_CAP and row["headers"]["body_truncated_from"] > BODY_CAP
     assert len(row["raw"]) == RAW_CAP
+
+
+def test_subject_and_name_hiding_a_line_break_are_imported_as_one_line():
+    data = (
+        b"From: =?utf-8?q?Pat=0D=0ABcc=3A_x=40evil=2Eexample?= <pat@example.net>\r\n"
+        b"Subject: =?utf-8?q?My_charger_is_broken=0ABcc=3A_attacker=40evil=2Eexample?=\r\n"
+        b" =?utf-8?q?=E2=80=A8and_more?=\r\n"
+        b"Date: Fri, 20 Nov 2026 07:00:00 +0000\r\n"
+        b"Message-ID: <crlf-1@example.net>\r\n\r\n"
+        b"First line.\r\nSecond line.\r\n"
+    )
+    record = parse_email(data, locator="crlf.eml")
+    assert record.row["subject"] == "My charger is broken Bcc: attacker@evil.example and more"
+    assert record.row["headers"]["display_name"] == "Pat Bcc: x@evil.example"
+    assert record.contact.display_name == "Pat Bcc: x@evil.example"
+    assert record.row["body"].splitlines() == ["First line.", "Second line."]

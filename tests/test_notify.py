@@ -115,3 +115,26 @@ def test_a_blank_smtp_port_means_25(monkeypatch) -> None:
     monkeypatch.setenv("SMTP_HOST", "mail.co.test")
     monkeypatch.setenv("SMTP_PORT", " ")
     assert SmtpSettings.from_env().port == 25
+
+
+def test_a_subject_spanning_lines_is_queued_as_one_line(session) -> None:
+    from db.notify import queue
+
+    subject = "What we changed:\r\nBcc: x@evil.example"
+    row = queue(session, "reply", key="r1", to="pat@example.net", subject=subject,
+                reply_text="Fixed.\nThanks.", link="http://x.test/changes")  # fmt: skip
+    direct = enqueue(session, kind="t", dedupe_key="d1", to_addr="a@co.test",
+                     subject="a\u2028b\n\tc", text="x")  # fmt: skip
+    assert row.subject == "What we changed: Bcc: x@evil.example"
+    assert "<title>What we changed: Bcc: x@evil.example</title>" in row.body_html
+    assert "Fixed.\nThanks." in row.body_text  # the body keeps its lines
+    assert direct.subject == "a b c"
+
+
+@pytest.mark.parametrize(
+    "to", ["a@co.test\r\nBcc: eve@evil.example", "a@co.test, eve@evil.example", "a@co.test\n", ""]
+)
+def test_enqueue_refuses_anything_but_one_recipient_address(session, to) -> None:
+    with pytest.raises(InvalidInput, match="not one e-mail address"):
+        enqueue(session, kind="t", dedupe_key="k", to_addr=to, subject="s", text="x")
+    assert session.exec(select(Outbox)).all() == []

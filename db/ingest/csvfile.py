@@ -9,9 +9,9 @@ or `subject`. Unknown columns are ignored; empty cells mean "not known".
 | `channel` | `email` or `tweet` (required) |
 | `external_id` | Message-ID without angle brackets, or tweet id; empty: a content hash |
 | `received_at` | when sent, ISO 8601 (`2026-11-19T08:30:00Z`); no offset = UTC (required) |
-| `sender` | email address, or handle with or without `@` |
-| `name` | the sender's display name |
-| `subject` | email subject |
+| `sender` | one email address (`Pat <pat@example.net>` is fine), or handle with or without `@` |
+| `name` | the sender's display name (one line) |
+| `subject` | email subject (one line: line breaks become spaces) |
 | `body` | the plain-text message (a row needs a body or a subject) |
 | `followers`, `likes`, `reposts`, `replies`, `quotes` | whole numbers; empty means 0 |
 | `verified` | `true` / `false` |
@@ -24,7 +24,8 @@ Text is UTF-8 (a byte-order mark is fine) or UTF-16 with a byte-order mark; a li
 valid UTF-8 is read as Windows-1252 (Excel's plain "CSV"), as the email reader reads 8-bit text,
 and noted in `headers["decode_note"]`. Rows of empty cells are skipped. A bad row is quarantined
 with its reason and the rest of the file is read: a missing or unreadable required value,
-neither body nor subject, or a quote never closed. Quotes are read leniently (a stray one inside
+neither body nor subject, a sender that is not one email address (replies go to it) or not a
+handle, or a quote never closed. Quotes are read leniently (a stray one inside
 a field is kept), but a quoted field is taken to be never closed when the file ends inside it,
 when it spans `csvlines.MAX_RECORD_LINES` lines, or when a later line of it reads as a row of
 its own (a channel and a time in their columns): it swallowed the rows after it, so the row's
@@ -40,10 +41,12 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from email.utils import getaddresses
 from typing import BinaryIO
 
 from db.ingest.csvlines import Lines, byte_lines
@@ -57,6 +60,7 @@ from db.ingest.records import (
     content_hash,
     ident,
     message_row,
+    one_line,
     to_bool,
     to_int,
 )
@@ -68,6 +72,8 @@ NOISE = ("auto_submitted", "list_unsubscribe", "list_id", "precedence")
 DELIMITERS = ",;\t"  # in order of preference when the header holds as many of each
 DECODE_NOTE = "not valid UTF-8; read as Windows-1252"
 NEVER_CLOSED = "a quoted field is never closed"
+_ADDRESS = re.compile(r"[^@\s,;:<>()\[\]\\\"]+@[^@\s,;:<>()\[\]\\\"]+")
+_HANDLE = re.compile(r"[^@\s,;:<>()\[\]\\\"]+(?:@[^@\s,;:<>()\[\]\\\"]+)?")
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
@@ -145,9 +151,7 @@ def _record(values: dict[str, str], locator: str, raw: str, note: str | None) ->
         return clean(value.strip()) if value else ""
 
     channel, received, body, subject = _required(get)
-    sender = get("sender").lower() or None
-    if sender and channel == "tweet":
-        sender = sender.lstrip("@")
+    sender = _sender(channel, get("sender"))
     counts = {c: to_int(get(c) or None, c) for c in COUNTS}
     verified = to_bool(get("verified") or None, "verified")
     external_id = ident(get("external_id")) or content_hash(
@@ -180,16 +184,32 @@ def _required(get: Callable[[str], str]) -> tuple[str, datetime, str, str | None
     if not get("received_at"):
         raise BadField("received_at is empty")
     received = parse_time(get("received_at"), "received_at")
-    body, subject = get("body"), get("subject") or None
+    body, subject = get("body"), one_line(get("subject")) or None
     if not body and not subject:
         raise BadField("body and subject are both empty")
     return channel, received, body, subject
 
 
+def _sender(channel: str, text: str) -> str | None:
+    """Return the row's sender, lowercase: exactly one e-mail address (a reply goes to it), or
+    a handle without the '@'; raise BadField for anything else."""
+    if not text:
+        return None
+    if channel == "tweet":
+        handle = text.lower().removeprefix("@")
+        if not _HANDLE.fullmatch(handle):
+            raise BadField(f"sender is not a handle: {text[:80]!r}")
+        return handle
+    pairs = getaddresses([text])
+    if len(pairs) != 1 or not _ADDRESS.fullmatch(pairs[0][1]):
+        raise BadField(f"sender is not one e-mail address: {text[:80]!r}")
+    return pairs[0][1].lower()
+
+
 def _headers(get: Callable[[str], str], channel: str, verified: bool, note: str | None) -> dict:
     headers: dict = {k: get(k) for k in NOISE if get(k)}
     if get("name"):
-        headers["display_name"] = get("name")[:200]
+        headers["display_name"] = one_line(get("name"))[:200]
     if channel == "tweet":
         headers["verified"] = verified
     if note:
@@ -205,7 +225,7 @@ def _contact(
     key = {"email": sender[:320]} if channel == "email" else {"handle": sender[:100]}
     return ContactInfo(
         **key,
-        display_name=get("name")[:200] or None,
+        display_name=one_line(get("name"))[:200] or None,
         followers=followers if get("followers") else None,
         verified=verified if get("verified") else None,
     )

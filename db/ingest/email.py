@@ -1,7 +1,8 @@
 """Email: one message (`.eml`, a maildir file) or an mbox file, read with the modern stdlib API.
 
 `parse_email` turns the bytes of one message into a Record: headers decoded (RFC 2047 and any
-charset, `db.ingest.headers`), the text body (HTML-only mail converted to plain text; mail
+charset, `db.ingest.headers`; the subject and the sender's name flattened to one line, as an
+encoded word can hide a line break), the text body (HTML-only mail converted to plain text; mail
 forwarded as an attachment appended to it, see `db.ingest.mimeparts`), attachments by name and
 size only, thread links from `In-Reply-To`/`References`, and the noise headers the feed weighs.
 Any declared charset is tried, then UTF-8, then Windows-1252, so odd charsets never crash an
@@ -40,6 +41,7 @@ from db.ingest.records import (
     content_hash,
     ident,
     message_row,
+    one_line,
 )
 
 _PARSER = BytesParser(policy=POLICY)
@@ -80,7 +82,7 @@ def _parse(data: bytes, locator: str, from_line: bytes | None) -> Record:
     name, sender = sender_of(raw.get("from"))
     references = message_ids(raw.get("references"))
     in_reply_to = next(iter(message_ids(raw.get("in-reply-to"))), None)
-    subject = clean(decoded(raw.get("subject")).strip(), 1000) or None
+    subject = clean(one_line(decoded(raw.get("subject"))), 1000) or None
     body, attachments, payloads, note = content(msg)
     headers = _noise(msg, raw)
     if name:

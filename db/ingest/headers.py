@@ -18,7 +18,7 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from functools import lru_cache
 from typing import Any
 
-from db.ingest.records import clean, ident
+from db.ingest.records import clean, ident, one_line
 
 
 class _CachedRegistry(HeaderRegistry):
@@ -114,7 +114,7 @@ def sender_of(value: str | None) -> tuple[str | None, str | None]:
         return None, None
     name, addr = _address(value)
     addr = clean(addr.strip().lower(), 320) if addr and "@" in addr else None
-    return clean(decoded(name).strip(), 200) or None, addr
+    return clean(one_line(decoded(name)), 200) or None, addr
 
 
 def header_text(text: str) -> str:
