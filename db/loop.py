@@ -1,12 +1,13 @@
 """Making it right for each customer, and closing the loop.
 
 One Outreach row per customer (contact) linked to an item, with a drafted reply built from the
-item's public text (redacted, so no other customer is named) and the customer's own words. The
-fix for this customer (`remedy`, e.g. the tickets refunded) is kept apart from any goodwill
-gesture (`goodwill`, e.g. a voucher): the articles insist a gesture is not the fix. E-mail
-customers are told through the outbox in the same transaction; tweet customers are answered by
-hand from a link, and we record that it was done. `close_loop` needs the item shipped, every
-customer told or skipped with a reason, and the customer track done or waived.
+item's public text (redacted, so no other customer is named) and the customer's own words; the
+e-mail's subject is the public title, redacted the same way. The fix for this customer (`remedy`,
+e.g. the tickets refunded) is kept apart from any goodwill gesture (`goodwill`, e.g. a voucher):
+the articles insist a gesture is not the fix. E-mail customers are told through the outbox in the
+same transaction; tweet customers are answered by hand from a link, and we record that it was
+done. `close_loop` needs the item shipped, every customer told or skipped with a reason, and the
+customer track done or waived.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from db.audit import get_or_404, record
 from db.auth import require
@@ -25,16 +26,19 @@ from db.models import (
     Contact,
     Item,
     ItemStatus,
-    Message,
     Outreach,
     OutreachStatus,
     TrackStatus,
 )
 from db.outreach import (  # noqa: F401  (re-exported: part of this module's contract)
     channel_of,
+    customer_rows,
+    customers_of,
     draft_reply,
     known_customers,
+    open_customers,
     outreach_for_item,
+    reply_subject,
     tweet_url,
 )
 
@@ -59,28 +63,6 @@ def _event(session, outreach: Outreach, action: str, *, actor, now, data=None) -
         action=action,
         data=data,
     )
-
-
-def customers_of(session: Session, item_id: int) -> list[Outreach]:
-    """Return the item's per-customer rows; while it is shipped, draft any that are missing."""
-    item = get_or_404(session, Item, item_id)
-    if item.status == ItemStatus.SHIPPED:
-        return outreach_for_item(session, item_id)
-    return list(session.exec(select(Outreach).where(Outreach.item_id == item_id)).all())
-
-
-def customer_rows(session: Session, item_id: int) -> list[tuple[Outreach, Contact, Message | None]]:
-    """Return the item's customers as (outreach, contact, message), in one query, drafting
-    missing rows as `customers_of` does."""
-    customers_of(session, item_id)
-    stmt = (
-        select(Outreach, Contact, Message)
-        .join(Contact, Contact.id == Outreach.contact_id)
-        .outerjoin(Message, Message.id == Outreach.message_id)
-        .where(Outreach.item_id == item_id)
-        .order_by(Outreach.id)
-    )
-    return [tuple(row) for row in session.exec(stmt).all()]
 
 
 def record_remedy(
@@ -119,7 +101,7 @@ def tell_customer(
     if channel == Channel.EMAIL:
         if not contact.email:
             raise InvalidInput("This customer has no e-mail address; answer them by hand.")
-        subject = f"What we changed: {item.public_title or item.title}"
+        subject = reply_subject(item, known=known_customers(session, item.id))
         queue(session, "reply", key=f"outreach:{outreach.id}", to=contact.email, subject=subject,
               reply_text=reply_text.strip(), link=f"{base_url(session)}/changes")  # fmt: skip
     outreach.status, outreach.reply_text = OutreachStatus.TOLD, reply_text.strip()
@@ -199,12 +181,6 @@ def set_customer_track(
     session.commit()
     session.refresh(item)
     return item
-
-
-def open_customers(session: Session, item_id: int) -> list[Outreach]:
-    """Return the customers of the item not yet told or skipped."""
-    rows = outreach_for_item(session, item_id)
-    return [o for o in rows if o.status == OutreachStatus.PENDING]
 
 
 def close_loop(

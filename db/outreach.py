@@ -2,7 +2,9 @@
 
 The draft quotes the customer's own words and the item's public text, redacted against every
 linked customer who did not agree to be named, so no reply ever names another customer.
-Tweets are answered by hand: `tweet_url` gives the link to the customer's post.
+Tweets are answered by hand: `tweet_url` gives the link to the customer's post. The reply's
+subject is the public title, redacted the same way (`reply_subject`); `customer_rows` and
+`open_customers` are the read side `db.loop` and the Loop page work from.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from db.audit import get_or_404
-from db.models import Channel, Contact, Item, Message, Outreach
+from db.models import Channel, Contact, Item, ItemStatus, Message, Outreach, OutreachStatus
 from db.redact import Known, redact
 
 
@@ -98,3 +100,40 @@ def channel_of(session: Session, outreach: Outreach, contact: Contact) -> str:
     if msg is not None:
         return msg.channel
     return Channel.EMAIL if contact.email else Channel.TWEET
+
+
+def customers_of(session: Session, item_id: int) -> list[Outreach]:
+    """Return the item's per-customer rows; while it is shipped, draft any that are missing."""
+    item = get_or_404(session, Item, item_id)
+    if item.status == ItemStatus.SHIPPED:
+        return outreach_for_item(session, item_id)
+    return list(session.exec(select(Outreach).where(Outreach.item_id == item_id)).all())
+
+
+def customer_rows(session: Session, item_id: int) -> list[tuple[Outreach, Contact, Message | None]]:
+    """Return the item's customers as (outreach, contact, message), in one query, drafting
+    missing rows as `customers_of` does."""
+    customers_of(session, item_id)
+    stmt = (
+        select(Outreach, Contact, Message)
+        .join(Contact, Contact.id == Outreach.contact_id)
+        .outerjoin(Message, Message.id == Outreach.message_id)
+        .where(Outreach.item_id == item_id)
+        .order_by(Outreach.id)
+    )
+    return [tuple(row) for row in session.exec(stmt).all()]
+
+
+def reply_subject(item: Item, *, known: list[Known]) -> str:
+    """Return the subject (and heading) of the reply: the public title, redacted, on one line.
+
+    Never the internal title, which may name a customer or say what the public text does not.
+    """
+    title = " ".join(redact(item.public_title or "", known=known).split())
+    return f"What we changed: {title}" if title else "What we changed"
+
+
+def open_customers(session: Session, item_id: int) -> list[Outreach]:
+    """Return the customers of the item not yet told or skipped."""
+    rows = outreach_for_item(session, item_id)
+    return [o for o in rows if o.status == OutreachStatus.PENDING]

@@ -5,14 +5,16 @@ numbers, street addresses, and the names, e-mail addresses and handles of the cu
 in as `known` (the contacts linked to the item who did not agree to be named). `find_pii` feeds
 the warning shown before publishing; `redact` is applied to every public rendering, so a slip
 in the public text never reaches the "What we changed" log.
+
+The known customers are found by `db.namematch`, however their names are typed.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
+
+from db.namematch import Finding, Known, known_findings
 
 LABELS = {
     "email": "[email removed]",
@@ -43,25 +45,6 @@ _ADDRESS = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Known:
-    """A customer whose details must not appear: display name, e-mail address, handle."""
-
-    name: str | None = None
-    email: str | None = None
-    handle: str | None = None
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One piece of personal data found in a text, with its span."""
-
-    kind: str
-    text: str
-    start: int
-    end: int
-
-
 def _phone_ok(match: str) -> bool:
     digits = sum(c.isdigit() for c in match)
     if not 7 <= digits <= 15 or _DATE.match(match.strip()):
@@ -69,55 +52,9 @@ def _phone_ok(match: str) -> bool:
     return not re.fullmatch(r"[\d.]+", match)  # dotted version numbers are not phones
 
 
-@lru_cache(maxsize=1024)
-def _literals(known: tuple[Known, ...]) -> tuple[dict[str, str], dict[str, str]]:
-    """Return (case-insensitive, case-sensitive) literals to find, each mapped to its kind."""
-    loose: dict[str, str] = {}
-    exact: dict[str, str] = {}
-    for k in known:
-        if k.email:
-            loose[k.email.lower()] = "email"
-            local = k.email.split("@", 1)[0].lower()
-            if len(local) >= 4:
-                loose.setdefault(local, "email")
-        if k.handle:
-            loose[k.handle.lstrip("@").lower()] = "handle"
-        if k.name and k.name.strip():
-            loose[k.name.strip().lower()] = "name"
-            for part in k.name.replace(",", " ").split():
-                if len(part) >= 3 and part[0].isupper():
-                    exact[part] = "name"
-    return loose, exact
-
-
-def _occurrences(haystack: str, needle: str) -> list[tuple[int, int]]:
-    """Return spans of `needle` in `haystack` standing as a whole word (an '@' may lead)."""
-    spans, start = [], haystack.find(needle)
-    while start != -1:
-        end = start + len(needle)
-        before = haystack[start - 1] if start else " "
-        after = haystack[end] if end < len(haystack) else " "
-        if not (before.isalnum() or before in "_.") and not (after.isalnum() or after == "_"):
-            lead = 1 if before == "@" else 0
-            spans.append((start - lead, end))
-        start = haystack.find(needle, start + 1)
-    return spans
-
-
-def _known_findings(text: str, known: Iterable[Known]) -> list[Finding]:
-    # plain substring search, not regexes: compiling per customer set dominated the changelog
-    loose, exact = _literals(tuple(known))
-    lowered = text.lower()
-    found = []
-    for literals, haystack in ((loose, lowered), (exact, text)):
-        for needle, kind in literals.items():
-            found += [Finding(kind, text[a:b], a, b) for a, b in _occurrences(haystack, needle)]
-    return found
-
-
 def find_pii(text: str, *, known: Iterable[Known] = ()) -> list[Finding]:
     """Return the personal data found in `text`, in order, without overlaps."""
-    candidates = _known_findings(text, known)
+    candidates = known_findings(text, known)
     generic = [("email", _EMAIL), ("handle", _HANDLE), ("order", _ORDER), ("address", _ADDRESS)]
     for kind, pattern in generic:
         for m in pattern.finditer(text):

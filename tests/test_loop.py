@@ -7,7 +7,8 @@ from sqlmodel import select
 
 from db import loop
 from db.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
-from db.models import Event, ItemStatus, Outbox, Outreach
+from db.models import Event, Item, ItemStatus, Outbox, Outreach
+from db.redact import Known
 from tests.factories import NOW
 from tests.journeys import cast, item_in
 from tests.loopdata import customers, shipped_item
@@ -67,6 +68,34 @@ def test_telling_an_email_customer_queues_the_reply_in_the_same_transaction(
     assert "We fixed it <b>." in mail.body_text and "&lt;b&gt;" in mail.body_html
     with pytest.raises(InvalidTransition):
         loop.tell_customer(session, rows[0].id, reply_text="again", actor=c.mara, now=NOW)
+
+
+def test_the_reply_subject_and_heading_name_no_other_customer(session, c) -> None:
+    zeb, otti, hank = customers(session)
+    title = "Ottilie Vance asked, so idle fees start after five minutes"
+    item = shipped_item(session, c, [zeb, otti, hank], public_title=title)
+    zeb_row = loop.outreach_for_item(session, item.id)[0]
+    loop.tell_customer(session, zeb_row.id, reply_text="Fixed!", actor=c.mara, now=NOW)
+    [mail] = session.exec(select(Outbox).where(Outbox.kind == "reply")).all()
+    assert mail.to_addr == "zebulon.q@mailbox.test"
+    expected = "What we changed: [name removed] asked, so idle fees start after five minutes"
+    assert mail.subject == expected
+    assert f">{expected}</h1>" in mail.body_html
+    for part in ("Ottilie", "Vance"):
+        assert part not in mail.subject and part not in mail.body_html
+
+
+def test_the_reply_subject_never_falls_back_to_the_internal_title() -> None:
+    known = [Known("Zebulon Quackenbush", "zebulon.q@mailbox.test", None)]
+    internal = Item(title="Refund Zebulon Quackenbush", public_title=None)
+    assert loop.reply_subject(internal, known=known) == "What we changed"
+    blank = Item(title="Refund Zebulon Quackenbush", public_title="  \n ")
+    assert loop.reply_subject(blank, known=known) == "What we changed"
+    multiline = Item(title="x", public_title="Idle fees\nfor zebulon.q@mailbox.test")
+    assert (
+        loop.reply_subject(multiline, known=known)
+        == "What we changed: Idle fees for [email removed]"
+    )
 
 
 def test_telling_a_tweet_customer_records_it_and_sends_no_email(session, c, shipped) -> None:

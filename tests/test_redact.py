@@ -102,3 +102,72 @@ def test_no_known_detail_survives_redaction_wherever_it_is_typed(words, inserts,
     for leak in ("zebulon", "quackenbush", "zeb.q", "zebq_charges", "555 0199", "7734921"):
         assert leak not in out.lower()
     assert redact(out, known=KNOWN) == out  # redacting twice changes nothing
+
+
+SLIPS = [
+    Known("Priya Raman", "priya.raman@example.net", None),
+    Known("José Núñez", None, "jnunez"),
+    Known("Wei Li", None, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Thanks to priya for spotting it", "Thanks to [name removed] for spotting it"),
+        ("PRIYA RAMAN asked twice", "[name removed] asked twice"),
+        ("Jose Nunez from Leeds asked for this", "[name removed] from Leeds asked for this"),
+        ("jose nunez asked", "[name removed] asked"),
+        ("As Li reported, the app crashed", "As [name removed] reported, the app crashed"),
+        ("Li's report was right", "[name removed]'s report was right"),
+    ],
+)
+def test_names_typed_in_lower_case_without_accents_or_short_are_removed(text, expected) -> None:
+    assert redact(text, known=SLIPS) == expected
+    assert [f.kind for f in find_pii(text, known=SLIPS)] == ["name"]
+
+
+def test_an_accented_name_is_removed_however_its_accents_are_encoded() -> None:
+    decomposed = "Thanks Jose\u0301 Nun\u0303ez and Strauss!"  # combining marks, as some Macs send
+    out = redact(decomposed, known=[*SLIPS, Known("Anna Strauß")])
+    assert out == "Thanks [name removed] and [name removed]!"
+
+
+NAMED_LIKE_WORDS = [
+    Known("Will Mark"),
+    Known("May Li"),
+    Known("Don Rich"),
+    Known("An van der Berg"),
+]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will fix it, and mark the stalls as free.",
+        "It ships in May; rich data, reliable lithium cells.",
+        "Li-ion packs and the li element stay as they are.",
+        "Don't park the van in an empty bay.",
+        "Version 2 adds an idle fee; we will tell you more.",
+    ],
+)
+def test_words_that_are_also_customers_names_are_left_alone(text) -> None:
+    assert redact(text, known=NAMED_LIKE_WORDS) == text
+    assert find_pii(text, known=NAMED_LIKE_WORDS) == []
+
+
+def test_a_name_that_is_a_word_counts_when_capitalised_or_written_in_full() -> None:
+    text = "Thanks to Will, to will mark and to Berg; Rich helped too."
+    out = redact(text, known=NAMED_LIKE_WORDS)
+    assert out == "Thanks to [name removed], to [name removed] and to [name removed]; " + (
+        "[name removed] helped too."
+    )
+
+
+@given(st.text(alphabet="aéÉßẞﬁİıǅ\u0301\u0303 -'’ŉΣς", max_size=30))
+def test_folding_keeps_track_of_every_character(text) -> None:
+    from db.namematch import _fold, _origins
+
+    where = _origins(text)
+    assert _fold(text) == "".join(_fold(ch) for ch in text)
+    assert len(where) == len(_fold(text)) + 1 and where == sorted(where)
