@@ -10,6 +10,8 @@ from email.message import Message
 
 from aiosmtpd.controller import Controller
 
+from db.smtp import SmtpSettings
+
 
 def free_port() -> int:
     """Return a TCP port that is free on 127.0.0.1 right now."""
@@ -47,6 +49,10 @@ class MailSink:
         if self.stop_after is not None and len(self.messages) >= self.stop_after:
             self._down.set()
         return "250 OK"
+
+    def settings(self) -> SmtpSettings:
+        """Return the SMTP settings that send to this server."""
+        return SmtpSettings(host="127.0.0.1", port=self.port, sender="loop@co.test", timeout=5)
 
     def start(self) -> MailSink:
         """Start (or restart) the server on the same port."""

@@ -26,10 +26,6 @@ def sink() -> Iterator[MailSink]:
     server.stop()
 
 
-def _settings(sink: MailSink) -> SmtpSettings:
-    return SmtpSettings(host="127.0.0.1", port=sink.port, sender="loop@co.test", timeout=5)
-
-
 def _queue(session: Session, n: int, *, to: str = "mara@co.test") -> list[Outbox]:
     rows = []
     for i in range(n):
@@ -58,7 +54,7 @@ def _statuses(session: Session) -> list[str]:
 
 def test_due_message_arrives_with_text_and_html_parts_and_its_message_id(session, sink) -> None:
     [row] = _queue(session, 1)
-    report = deliver_due(session.get_bind(), now=NOW, smtp_settings=_settings(sink))
+    report = deliver_due(session.get_bind(), now=NOW, smtp_settings=sink.settings())
     assert (report.sent, report.retrying, report.failed, report.error) == (1, 0, 0, None)
     [msg] = sink.messages
     assert msg["Message-ID"] == row.message_id_header
@@ -75,7 +71,7 @@ def test_due_message_arrives_with_text_and_html_parts_and_its_message_id(session
 
 def test_server_crash_mid_run_loses_nothing_and_sends_nothing_twice(session, sink) -> None:
     rows = _queue(session, 10)
-    engine, settings = session.get_bind(), _settings(sink)
+    engine, settings = session.get_bind(), sink.settings()
     sink.stop_after = 3  # accepts three, refuses the fourth and goes down
 
     first = deliver_due(engine, now=NOW, smtp_settings=settings)
@@ -100,7 +96,7 @@ def test_row_left_sending_by_a_crash_is_resent_after_the_lease_with_the_same_mes
     session, sink, monkeypatch
 ) -> None:
     [row] = _queue(session, 1)
-    engine, settings = session.get_bind(), _settings(sink)
+    engine, settings = session.get_bind(), sink.settings()
     real_finish = notify._finish
 
     def crash_on_mark_sent(engine, row_id, **values):
@@ -123,7 +119,7 @@ def test_row_left_sending_by_a_crash_is_resent_after_the_lease_with_the_same_mes
 
 
 def test_refused_recipient_backs_off_then_fails_without_blocking_others(session, sink) -> None:
-    engine, settings = session.get_bind(), _settings(sink)
+    engine, settings = session.get_bind(), sink.settings()
     enqueue(session, kind="t", dedupe_key="bad", to_addr="gone@co.test", subject="s", text="x")
     enqueue(session, kind="t", dedupe_key="good", to_addr="ok@co.test", subject="s", text="y")
     session.commit()
@@ -216,7 +212,7 @@ def test_two_workers_at_once_send_each_message_exactly_once(session, sink, db_ur
     SQLModel.metadata.create_all(engine)
     with Session(engine) as s:
         _queue(s, 20)
-    settings, reports = _settings(sink), []
+    settings, reports = sink.settings(), []
     workers = [
         threading.Thread(
             target=lambda: reports.append(deliver_due(engine, now=NOW, smtp_settings=settings))

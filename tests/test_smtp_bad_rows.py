@@ -53,10 +53,6 @@ def sink() -> Iterator[RecordingSink]:
     server.stop()
 
 
-def _settings(sink: MailSink) -> SmtpSettings:
-    return SmtpSettings(host="127.0.0.1", port=sink.port, sender="loop@co.test", timeout=5)
-
-
 def _add(session: Session, key: str, **values) -> Outbox:
     """Add an outbox row as it may sit in the table (bypassing `enqueue`'s checks)."""
     fields = {"to_addr": f"{key}@co.test", "subject": key, "body_text": "x"} | values
@@ -104,20 +100,26 @@ def test_forwarded_subject_hiding_a_line_break_is_sent_flat_and_nothing_waits(
     assert not any("evil" in rcpt for rcpt in sink.rcpts)
 
 
+def _fail_to_build(monkeypatch, key: str, error: Exception) -> None:
+    """Make building the e-mail of the row queued under `key` raise `error`."""
+    real = delivery.email_message
+
+    def build(row, settings):
+        if row.dedupe_key == key:
+            raise error
+        return real(row, settings)
+
+    monkeypatch.setattr(delivery, "email_message", build)
+
+
 def test_a_row_whose_message_cannot_be_built_fails_with_its_reason_and_the_next_is_sent(
     session, sink, monkeypatch
 ) -> None:
     for key in ("first", "broken", "last"):
         _add(session, key)
-    real = delivery.email_message
-
-    def build(row, settings):
-        if row.dedupe_key == "broken":
-            raise ValueError("Header values may not contain linefeed or carriage return")
-        return real(row, settings)
-
-    monkeypatch.setattr(delivery, "email_message", build)
-    report = deliver_due(session.get_bind(), now=NOW, smtp_settings=_settings(sink))
+    error = ValueError("Header values may not contain linefeed or carriage return")
+    _fail_to_build(monkeypatch, "broken", error)
+    report = deliver_due(session.get_bind(), now=NOW, smtp_settings=sink.settings())
 
     assert (report.sent, report.retrying, report.failed, report.error) == (2, 0, 1, None)
     rows = _rows(session)
@@ -134,7 +136,7 @@ def test_a_stored_row_with_a_second_recipient_fails_at_once_and_no_one_gets_it(
 ) -> None:
     _add(session, "legacy", to_addr="pat@example.net,\r\n eve@evil.example")
     _add(session, "next")
-    report = deliver_due(session.get_bind(), now=NOW, smtp_settings=_settings(sink))
+    report = deliver_due(session.get_bind(), now=NOW, smtp_settings=sink.settings())
     assert (report.sent, report.failed) == (1, 1)
     legacy = _rows(session)["legacy"]
     assert legacy.status == OutboxStatus.FAILED
@@ -148,7 +150,7 @@ def test_a_row_stuck_in_sending_from_before_the_fix_is_sent_with_a_flat_subject(
     lapsed = NOW - timedelta(minutes=1)
     _add(session, "stuck", subject="Fwd: broken\nBcc: x@evil.example", status="sending",
          attempts=3, next_attempt_at=lapsed)  # fmt: skip
-    report = deliver_due(session.get_bind(), now=NOW, smtp_settings=_settings(sink))
+    report = deliver_due(session.get_bind(), now=NOW, smtp_settings=sink.settings())
     assert (report.sent, report.failed) == (1, 0)
     assert [m["Subject"] for m in sink.messages] == ["Fwd: broken Bcc: x@evil.example"]
     assert sink.rcpts == ["stuck@co.test"]
@@ -157,7 +159,7 @@ def test_a_row_stuck_in_sending_from_before_the_fix_is_sent_with_a_flat_subject(
 def test_a_row_left_sending_after_its_last_attempt_ends_failed_and_is_not_sent_again(
     session, sink
 ) -> None:
-    engine, settings = session.get_bind(), _settings(sink)
+    engine, settings = session.get_bind(), sink.settings()
     _add(session, "stuck", status="sending", attempts=MAX_ATTEMPTS, next_attempt_at=NOW + LEASE)
     _add(session, "fresh")
 
@@ -177,7 +179,7 @@ def test_a_row_left_sending_with_attempts_to_spare_is_still_resent_after_its_lea
     session, sink
 ) -> None:
     _add(session, "crashed", status="sending", attempts=MAX_ATTEMPTS - 1, next_attempt_at=NOW)
-    report = deliver_due(session.get_bind(), now=NOW, smtp_settings=_settings(sink))
+    report = deliver_due(session.get_bind(), now=NOW, smtp_settings=sink.settings())
     assert (report.sent, report.failed) == (1, 0)
     assert _rows(session)["crashed"].attempts == MAX_ATTEMPTS
 
@@ -187,15 +189,8 @@ def test_an_unexpected_error_while_sending_backs_off_and_the_round_goes_on(
 ) -> None:
     for key in ("odd", "next"):
         _add(session, key)
-    real = delivery.email_message
-
-    def build(row, settings):
-        if row.dedupe_key == "odd":
-            raise RuntimeError("something unforeseen")
-        return real(row, settings)
-
-    monkeypatch.setattr(delivery, "email_message", build)
-    report = deliver_due(session.get_bind(), now=NOW, smtp_settings=_settings(sink))
+    _fail_to_build(monkeypatch, "odd", RuntimeError("something unforeseen"))
+    report = deliver_due(session.get_bind(), now=NOW, smtp_settings=sink.settings())
     assert (report.sent, report.retrying, report.failed) == (1, 1, 0)
     odd = _rows(session)["odd"]
     assert (odd.status, odd.attempts) == (OutboxStatus.PENDING, 1)
