@@ -37,6 +37,7 @@ from db.outreach import (  # noqa: F401  (re-exported: part of this module's con
     draft_reply,
     known_customers,
     open_customers,
+    others_named,
     outreach_for_item,
     reply_subject,
     tweet_url,
@@ -87,7 +88,8 @@ def record_remedy(
 def tell_customer(
     session: Session, outreach_id: int, *, reply_text: str, actor: Any, now: datetime
 ) -> Outreach:
-    """Send the reply (e-mail: through the outbox; tweet: answered by hand) and mark it told."""
+    """Send the reply (e-mail: through the outbox; tweet: answered by hand) and mark it told;
+    refused while it names another customer of the item (the draft never does; an edit may)."""
     from db.notify import queue
     from db.sla import base_url
 
@@ -97,6 +99,9 @@ def tell_customer(
     if outreach.status != OutreachStatus.PENDING:
         raise InvalidTransition(f"This customer was already {outreach.status}.")
     contact = session.get(Contact, outreach.contact_id)
+    if named := others_named(session, item.id, contact, reply_text):
+        shown = ", ".join(f"“{n}”" for n in named[:3])
+        raise InvalidInput(f"The reply names another customer ({shown}): take it out first.")
     channel = channel_of(session, outreach, contact)
     if channel == Channel.EMAIL:
         if not contact.email:

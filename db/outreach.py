@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 
 from db.audit import get_or_404
 from db.models import Channel, Contact, Item, ItemStatus, Message, Outreach, OutreachStatus
-from db.redact import Known, redact
+from db.namematch import known_findings
+from db.redact import Known, redact, redact_known
 
 
 def known_by_item(session: Session, item_ids: list[int]) -> dict[int, list[Known]]:
@@ -36,23 +37,25 @@ def known_customers(session: Session, item_id: int) -> list[Known]:
     return known_by_item(session, [item_id])[item_id]
 
 
-def _quote(msg: Message | None) -> str:
+def _quote(msg: Message | None, others: list[Known]) -> str:
+    """Return the customer's own words, without the other customers they name ("@popcorn_and_
+    peace same here ...")."""
     if msg is None:
         return "about this"
     words = (msg.body or msg.subject or "").split()
     text = " ".join(words[:30]) + (" …" if len(words) > 30 else "")
-    return f"“{text}”"
+    return f"“{redact_known(text, known=others)}”"
 
 
 def draft_reply(session: Session, item: Item, contact: Contact, msg: Message | None) -> str:
     """Draft the reply for one customer: their own words, then what changed."""
-    changed = redact(
-        item.public_text or item.fix_plan or "", known=known_customers(session, item.id)
-    )
+    known = known_customers(session, item.id)
+    changed = redact(item.public_text or item.fix_plan or "", known=known)
+    me = Known(contact.display_name, contact.email, contact.handle)
     first = (contact.display_name or "").split()
     hello = f"Hello {first[0]}," if first else "Hello,"
     return (
-        f"{hello}\n\nYou told us: {_quote(msg)}\n\n"
+        f"{hello}\n\nYou told us: {_quote(msg, [k for k in known if k != me])}\n\n"
         f"Here is what we changed: {changed}\n\nThank you for telling us — it made this happen."
     )
 
@@ -137,3 +140,15 @@ def open_customers(session: Session, item_id: int) -> list[Outreach]:
     """Return the customers of the item not yet told or skipped."""
     rows = outreach_for_item(session, item_id)
     return [o for o in rows if o.status == OutreachStatus.PENDING]
+
+
+def others_named(session: Session, item_id: int, contact: Contact, text: str) -> list[str]:
+    """Return what `text`, a reply to `contact`, says of the item's other customers who did not
+    agree to be named (their names, addresses, handles); the recipient's own details are fine."""
+    me = Known(contact.display_name, contact.email, contact.handle)
+    others = [k for k in known_customers(session, item_id) if k != me]
+    if not others:
+        return []
+    mine = {f.text.casefold() for f in known_findings(text, [me])}
+    found = (f.text for f in known_findings(text, others) if f.text.casefold() not in mine)
+    return list(dict.fromkeys(found))

@@ -76,15 +76,24 @@ def find_pii(text: str, *, known: Iterable[Known] = ()) -> list[Finding]:
 
 def redact(text: str, *, known: Iterable[Known] = ()) -> str:
     """Return `text` with every finding replaced by a neutral label."""
-    if not text:
-        return text
+    return _replace(text, find_pii(text, known=known)) if text else text
+
+
+def _replace(text: str, findings: list[Finding]) -> str:
     parts: list[str] = []
     pos = 0
-    for f in find_pii(text, known=known):
-        parts += [text[pos : f.start], LABELS[f.kind]]
-        pos = f.end
+    for f in findings:
+        if f.start >= pos:  # in order; a finding inside one already replaced is gone with it
+            parts += [text[pos : f.start], LABELS[f.kind]]
+            pos = f.end
     parts.append(text[pos:])
     return "".join(parts)
+
+
+def redact_known(text: str, *, known: Iterable[Known]) -> str:
+    """Return `text` with only the `known` customers' names, addresses and handles replaced:
+    for a customer's own words quoted back to them, where their other details may stay."""
+    return _replace(text, sorted(known_findings(text, known), key=lambda f: f.start))
 
 
 def describe(findings: Iterable[Finding]) -> list[str]:

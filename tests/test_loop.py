@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from db import loop
 from db.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
-from db.models import Event, Item, ItemStatus, Outbox, Outreach
+from db.models import Event, Item, ItemStatus, Message, Outbox, Outreach
 from db.redact import Known
 from tests.factories import NOW
 from tests.journeys import cast, item_in
@@ -40,6 +40,20 @@ def test_one_outreach_per_linked_customer_with_a_draft_that_names_no_one_else(
     assert "Zebulon" not in otti.reply_text and "Quackenbush" not in hank.reply_text
 
 
+def test_a_draft_quotes_the_customers_words_without_the_other_customers_they_name(
+    session, c
+) -> None:
+    zeb, otti, hank = customers(session)
+    item = shipped_item(session, c, [zeb, otti, hank])
+    said = session.exec(select(Message).where(Message.contact_id == otti.id)).one()
+    said.body = "Same as Zebulon Quackenbush and @happy_hank said: the chargers are full"
+    session.add(said)
+    session.commit()
+    draft = next(o for o in loop.outreach_for_item(session, item.id) if o.contact_id == otti.id)
+    assert "Same as [name removed] and @happy_hank said" in draft.reply_text  # Hank agreed
+    loop.tell_customer(session, draft.id, reply_text=draft.reply_text, actor=c.mara, now=NOW)
+
+
 def test_remedy_and_goodwill_are_kept_apart(session, c, shipped) -> None:
     _item, rows = shipped
     row = loop.record_remedy(
@@ -68,6 +82,29 @@ def test_telling_an_email_customer_queues_the_reply_in_the_same_transaction(
     assert "We fixed it <b>." in mail.body_text and "&lt;b&gt;" in mail.body_html
     with pytest.raises(InvalidTransition):
         loop.tell_customer(session, rows[0].id, reply_text="again", actor=c.mara, now=NOW)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["Hello Zebulon, like Ottilie you waited: fixed.", "Ms Vance wrote too. Fixed.",
+     "Thanks Zebulon, and thanks to @ottilie_vance for the photos."],
+)  # fmt: skip
+def test_a_reply_that_names_another_customer_is_refused_before_it_is_sent(
+    session, c, shipped, reply
+) -> None:
+    _item, rows = shipped
+    with pytest.raises(InvalidInput, match="The reply names another customer"):
+        loop.tell_customer(session, rows[0].id, reply_text=reply, actor=c.mara, now=NOW)
+    session.rollback()
+    assert session.exec(select(Outbox).where(Outbox.kind == "reply")).all() == []
+    assert session.get(Outreach, rows[0].id).status == "pending"
+
+
+def test_a_reply_may_name_its_own_customer_and_those_who_agreed(session, c, shipped) -> None:
+    _item, rows = shipped
+    reply = "Hello Zebulon Quackenbush (zebulon.q@mailbox.test): the idle fee is live. Hank, who"
+    reply += " agreed to be named, spotted it first."
+    assert loop.tell_customer(session, rows[0].id, reply_text=reply, actor=c.mara, now=NOW)
 
 
 def test_the_reply_subject_and_heading_name_no_other_customer(session, c) -> None:
