@@ -21,8 +21,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlmodel import Session, select
 
 from db.errors import InvalidInput
+from db.headertext import one_line, single_address
 from db.models import Outbox
-from db.smtp import one_address, one_line
 
 _ENV = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -69,7 +69,7 @@ def enqueue(
     """Add an e-mail to the outbox in the caller's transaction; return the existing row if any.
 
     The subject is flattened to one line; InvalidInput unless `to_addr` is one address."""
-    if not one_address(to_addr):
+    if single_address(to_addr) is None:
         raise InvalidInput(f"Cannot e-mail {to_addr[:80]!r}: it is not one e-mail address.")
     existing = session.exec(select(Outbox).where(Outbox.dedupe_key == dedupe_key)).first()
     if existing is not None:

@@ -16,9 +16,10 @@ import smtplib
 from dataclasses import dataclass
 from datetime import UTC
 from email.message import EmailMessage
-from email.utils import format_datetime, getaddresses
+from email.utils import format_datetime
 
 from db.errors import InvalidInput
+from db.headertext import one_line, single_address
 from db.models import Outbox
 
 
@@ -59,22 +60,11 @@ def _port(text: str) -> int:
     return int(text)
 
 
-def one_line(text: str) -> str:
-    """Return `text` as one header line: each run of whitespace, line breaks too, one space."""
-    return " ".join(text.split())
-
-
-def one_address(text: str) -> bool:
-    """Tell whether `text` is exactly one e-mail address, on one line."""
-    pairs = getaddresses([text])
-    return text.splitlines() == [text] and len(pairs) == 1 and "@" in pairs[0][1]
-
-
 def email_message(row: Outbox, settings: SmtpSettings) -> EmailMessage:
     """Build the e-mail an outbox row stands for, with its Message-ID fixed at enqueue time.
 
     ValueError when it cannot be (its To is not one address): retrying will not help."""
-    if not one_address(row.to_addr):
+    if single_address(row.to_addr) is None:
         raise ValueError(f"the recipient is not one e-mail address: {row.to_addr[:80]!r}")
     msg = EmailMessage()
     msg["From"], msg["To"] = settings.sender, row.to_addr

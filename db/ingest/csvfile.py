@@ -41,14 +41,13 @@ from __future__ import annotations
 import csv
 import itertools
 import json
-import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import getaddresses
 from typing import BinaryIO
 
+from db.headertext import is_handle, one_line, single_address
 from db.ingest.csvlines import Lines, byte_lines
 from db.ingest.records import (
     RAW_CAP,
@@ -60,7 +59,6 @@ from db.ingest.records import (
     content_hash,
     ident,
     message_row,
-    one_line,
     to_bool,
     to_int,
 )
@@ -72,8 +70,6 @@ NOISE = ("auto_submitted", "list_unsubscribe", "list_id", "precedence")
 DELIMITERS = ",;\t"  # in order of preference when the header holds as many of each
 DECODE_NOTE = "not valid UTF-8; read as Windows-1252"
 NEVER_CLOSED = "a quoted field is never closed"
-_ADDRESS = re.compile(r"[^@\s,;:<>()\[\]\\\"]+@[^@\s,;:<>()\[\]\\\"]+")
-_HANDLE = re.compile(r"[^@\s,;:<>()\[\]\\\"]+(?:@[^@\s,;:<>()\[\]\\\"]+)?")
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
@@ -197,13 +193,13 @@ def _sender(channel: str, text: str) -> str | None:
         return None
     if channel == "tweet":
         handle = text.lower().removeprefix("@")
-        if not _HANDLE.fullmatch(handle):
+        if not is_handle(handle):
             raise BadField(f"sender is not a handle: {text[:80]!r}")
         return handle
-    pairs = getaddresses([text])
-    if len(pairs) != 1 or not _ADDRESS.fullmatch(pairs[0][1]):
+    address = single_address(text)
+    if address is None:
         raise BadField(f"sender is not one e-mail address: {text[:80]!r}")
-    return pairs[0][1].lower()
+    return address.lower()
 
 
 def _headers(get: Callable[[str], str], channel: str, verified: bool, note: str | None) -> dict:

@@ -19,6 +19,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from typing import Any
 
+from db.headertext import one_line
 from db.ingest.headers import (
     POLICY,
     decoded,
@@ -41,7 +42,6 @@ from db.ingest.records import (
     content_hash,
     ident,
     message_row,
-    one_line,
 )
 
 _PARSER = BytesParser(policy=POLICY)

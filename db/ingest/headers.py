@@ -18,7 +18,8 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 from functools import lru_cache
 from typing import Any
 
-from db.ingest.records import clean, ident, one_line
+from db.headertext import one_line
+from db.ingest.records import clean, ident
 
 
 class _CachedRegistry(HeaderRegistry):

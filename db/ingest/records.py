@@ -3,10 +3,10 @@
 A `Record.row` is a dict keyed by `Message` column names with every column the pipeline inserts
 (the pipeline adds `contact_id`, `source` and `imported_at`). Text is made safe for both
 databases here (no NUL characters, no lone surrogates) and capped to the column sizes, so a
-hostile file can never make an insert fail; subjects and names are one line (`one_line`), as
-they may end up in the header of an e-mail. Senders are lowercase: an email address, or a
-handle without the '@'. `headers` carries what the feed needs to spot noise and weigh reach:
-for email `auto_submitted`, `list_unsubscribe`, `list_id`, `precedence`,
+hostile file can never make an insert fail; the readers keep subjects and names one line, as
+they may end up in the header of an e-mail (`db.headertext`). Senders are lowercase: an email
+address, or a handle without the '@'. `headers` carries what the feed needs to spot noise and
+weigh reach: for email `auto_submitted`, `list_unsubscribe`, `list_id`, `precedence`,
 `x_auto_response_suppress`, `content_type` (only `multipart/report`, i.e. bounces),
 `return_path_empty` and `decode_note` (a charset fallback was used); for tweets `verified`,
 `author_id` and `quoted_id`; for both `display_name`, and `body_truncated_from` when a body
@@ -78,14 +78,6 @@ def clean(text: str | None, cap: int | None = None) -> str | None:
     if cap is not None and len(text) > cap:
         text = text[:cap]
     return text
-
-
-def one_line(text: str | None) -> str | None:
-    """Return `text` with every run of whitespace, line breaks included, as one space: a
-    subject or name must stay one line when it becomes a header of an e-mail we send."""
-    if text is None:
-        return None
-    return " ".join(text.split())
 
 
 def ident(value: str | None) -> str | None:
