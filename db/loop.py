@@ -99,14 +99,15 @@ def tell_customer(
     if outreach.status != OutreachStatus.PENDING:
         raise InvalidTransition(f"This customer was already {outreach.status}.")
     contact = session.get(Contact, outreach.contact_id)
-    if named := others_named(session, item.id, contact, reply_text):
+    known = known_customers(session, item.id)
+    if named := others_named(known, contact, reply_text):
         shown = ", ".join(f"“{n}”" for n in named[:3])
         raise InvalidInput(f"The reply names another customer ({shown}): take it out first.")
     channel = channel_of(session, outreach, contact)
     if channel == Channel.EMAIL:
         if not contact.email:
             raise InvalidInput("This customer has no e-mail address; answer them by hand.")
-        subject = reply_subject(item, known=known_customers(session, item.id))
+        subject = reply_subject(item, known=known)
         queue(session, "reply", key=f"outreach:{outreach.id}", to=contact.email, subject=subject,
               reply_text=reply_text.strip(), link=f"{base_url(session)}/changes")  # fmt: skip
     outreach.status, outreach.reply_text = OutreachStatus.TOLD, reply_text.strip()

@@ -47,9 +47,12 @@ def _quote(msg: Message | None, others: list[Known]) -> str:
     return f"“{redact_known(text, known=others)}”"
 
 
-def draft_reply(session: Session, item: Item, contact: Contact, msg: Message | None) -> str:
-    """Draft the reply for one customer: their own words, then what changed."""
-    known = known_customers(session, item.id)
+def draft_reply(
+    session: Session, item: Item, contact: Contact, msg: Message | None, *, known=None
+) -> str:
+    """Draft the reply for one customer: their own words, then what changed (`known`: the
+    item's `known_customers`, if the caller has them)."""
+    known = known_customers(session, item.id) if known is None else known
     changed = redact(item.public_text or item.fix_plan or "", known=known)
     me = Known(contact.display_name, contact.email, contact.handle)
     first = (contact.display_name or "").split()
@@ -69,9 +72,11 @@ def outreach_for_item(session: Session, item_id: int) -> list[Outreach]:
         .order_by(Message.received_at, Message.id)
     ).all()
     have = {o.contact_id for o in session.exec(select(Outreach).where(Outreach.item_id == item_id))}
-    for msg in msgs:
+    missing = [m for m in msgs if m.contact_id not in have]
+    known = known_customers(session, item_id) if missing else []  # one query for all drafts
+    for msg in missing:
         if msg.contact_id in have:
-            continue
+            continue  # a customer with several messages: drafted from the first
         have.add(msg.contact_id)
         contact = session.get(Contact, msg.contact_id)
         session.add(
@@ -79,7 +84,7 @@ def outreach_for_item(session: Session, item_id: int) -> list[Outreach]:
                 item_id=item_id,
                 contact_id=contact.id,
                 message_id=msg.id,
-                reply_text=draft_reply(session, item, contact, msg),
+                reply_text=draft_reply(session, item, contact, msg, known=known),
             )
         )
     session.commit()
@@ -142,11 +147,11 @@ def open_customers(session: Session, item_id: int) -> list[Outreach]:
     return [o for o in rows if o.status == OutreachStatus.PENDING]
 
 
-def others_named(session: Session, item_id: int, contact: Contact, text: str) -> list[str]:
-    """Return what `text`, a reply to `contact`, says of the item's other customers who did not
-    agree to be named (their names, addresses, handles); the recipient's own details are fine."""
+def others_named(known: list[Known], contact: Contact, text: str) -> list[str]:
+    """Return what `text`, a reply to `contact`, says of the item's other customers in `known`
+    (their names, addresses, handles); the recipient's own details are fine."""
     me = Known(contact.display_name, contact.email, contact.handle)
-    others = [k for k in known_customers(session, item_id) if k != me]
+    others = [k for k in known if k != me]
     if not others:
         return []
     mine = {f.text.casefold() for f in known_findings(text, [me])}
