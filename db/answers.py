@@ -19,9 +19,8 @@ from db.clock import company_zone, stamp
 from db.comments import add_comment
 from db.errors import InvalidInput, InvalidTransition, PermissionDenied
 from db.forwards import mark_acknowledged
-from db.mentions import message_title
 from db.models import Comment, Forward, Mention, Message, User
-from db.notify import queue
+from db.notify import message_title, queue
 from db.sla import base_url
 
 

@@ -25,10 +25,8 @@ from db.auth import can
 from db.clock import company_zone, stamp
 from db.errors import NotFound
 from db.models import Comment, Forward, Item, Mention, Message, User
-from db.notify import queue
+from db.notify import message_title, queue
 from db.sla import base_url
-
-CHANNEL_NAMES = {"email": "an email", "tweet": "a post on X"}
 
 
 @dataclass(frozen=True)
@@ -73,14 +71,6 @@ def _about(session: Session, note: Comment, zone: tzinfo) -> tuple[str, str]:
     item = session.get(Item, item_id)
     what = f"item #{item.id} “{item.title}”"
     return (what if msg is None else f"a message on {what}"), f"{base}/item?item={item.id}"
-
-
-def message_title(msg: Any, zone: tzinfo) -> str:
-    """Return a message's subject, or what it is without one ("a post on X of 20 Nov 2026")."""
-    if msg.subject:
-        return msg.subject
-    kind = CHANNEL_NAMES.get(msg.channel, "a message")
-    return f"{kind} of {stamp(msg.received_at, zone, '%d %b %Y')}"
 
 
 def _queue_email(session, note, user, *, author, what: str, link: str, zone) -> None:

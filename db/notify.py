@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import tzinfo
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlmodel import Session, select
 
+from db.clock import stamp
 from db.errors import InvalidInput
 from db.headertext import one_line, single_address
 from db.models import Outbox
@@ -31,6 +34,7 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+CHANNEL_NAMES = {"email": "an email", "tweet": "a post on X"}
 
 
 def render(name: str, *, title: str, **context: object) -> tuple[str, str]:
@@ -86,3 +90,11 @@ def enqueue(
     )
     session.add(row)
     return row
+
+
+def message_title(msg: Any, zone: tzinfo) -> str:
+    """Return a message's subject, or what it is without one ("a post on X of 20 Nov 2026")."""
+    if msg.subject:
+        return msg.subject
+    kind = CHANNEL_NAMES.get(msg.channel, "a message")
+    return f"{kind} of {stamp(msg.received_at, zone, '%d %b %Y')}"

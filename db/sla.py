@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from db.clock import add_business_days, company_zone, stamp
 from db.models import Event, Forward, Item, Message, User
-from db.notify import queue
+from db.notify import message_title, queue
 
 NOTICE_WINDOW = timedelta(days=7)
 
@@ -56,7 +56,7 @@ def _about(session: Session, fwd: Forward, zone: tzinfo) -> tuple[str, str, str]
         item = session.get(Item, fwd.item_id)
         return f"item #{item.id} “{item.title}”", item.problem[:400], f"{base}/item?item={item.id}"
     msg = session.get(Message, fwd.message_id)
-    what = msg.subject or f"a {msg.channel} from {stamp(msg.received_at, zone, '%d %b %Y')}"
+    what = message_title(msg, zone)
     return what, msg.body[:400], f"{base}/inbox"
 
 

@@ -103,3 +103,14 @@ def test_forward_notice_is_queued_once_for_the_recipient(session) -> None:
     assert "Erin Cole forwarded to you" in mail.subject
     assert "Note from Erin Cole: ?" in mail.body_text
     assert "Mon 23 Nov 2026" in mail.body_text
+
+
+def test_forward_notice_of_a_post_on_x_names_it_as_the_inbox_does(session) -> None:
+    ceo, mara = make_ceo(session), make_charging_manager(session)
+    post = make_message(session, channel="tweet", body="Screen went black", received_at=NOW)
+    session.add(Forward(sender_id=ceo.id, recipient_id=mara.id, message_id=post.id, note="?",
+                        created_at=NOW))  # fmt: skip
+    session.commit()
+    queue_forward_notices(session, now=NOW)
+    [mail] = session.exec(select(Outbox)).all()
+    assert mail.subject == "Erin Cole forwarded to you: a post on X of 20 Nov 2026"
