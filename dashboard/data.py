@@ -33,6 +33,7 @@ from dashboard.item_reads import (
 from dashboard.review_reads import (
     active_user_count,
     feed_cards,
+    mailboxes_frame,
     managers,
     message_comments,
     messages_frame,
@@ -54,6 +55,7 @@ __all__ = [
     "item_detail",
     "item_owners_and_teams",
     "items_board",
+    "mailboxes_frame",
     "managers",
     "message_comments",
     "messages_frame",

@@ -2,8 +2,9 @@
 
 What the morning review reads (its feed cards, the comments on their messages, the managers a
 card can be forwarded to), the Messages list, and what Admin reads (the users, how many can
-sign in, the quarantined input records). Shared by every user, so nothing user-specific; the
-values are frozen dataclasses, tuples or DataFrames, never ORM objects. Pages import these
+sign in, the quarantined input records, the mailboxes fetched). Shared by every user, so
+nothing user-specific; the values are frozen dataclasses, tuples or DataFrames, never ORM
+objects. Pages import these
 through `dashboard.data`, whose `clear_caches()` forgets them after a write.
 """
 
@@ -16,7 +17,7 @@ import streamlit as st
 from sqlmodel import func, select
 
 from dashboard.database import session
-from db.models import Quarantine, Role, User, utcnow
+from db.models import Mailbox, Quarantine, Role, User, utcnow
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -95,3 +96,12 @@ def quarantine_raw(record_id: int) -> bytes:
     with session() as s:
         row = s.get(Quarantine, record_id)
         return bytes(row.raw) if row else b""
+
+
+def mailboxes_frame() -> pd.DataFrame:
+    """Return each IMAP folder `feedbackloop fetch` reads: when, how much, and its last error."""
+    cols = (Mailbox.key, Mailbox.fetched_at, Mailbox.fetched, Mailbox.last_error)
+    with session() as s:
+        rows = s.exec(select(*cols).order_by(Mailbox.key)).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["mailbox", "fetched_at", "fetched",
+                                                          "last_error"])  # fmt: skip

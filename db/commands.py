@@ -17,6 +17,7 @@ import typer
 from db.cliapp import Group, err, fail, now, open_engine, out
 from db.errors import first_line
 from db.feedcli import DEFAULT_LIMIT, MAX_LIMIT
+from db.fetchcommand import fetch
 from db.usercommands import user_app
 
 app = typer.Typer(
@@ -86,6 +87,9 @@ def ingest(
         raise typer.Exit(1)
 
 
+app.command()(fetch)
+
+
 @app.command()
 def feed(
     day: str | None = typer.Option(
@@ -127,13 +131,24 @@ def digest(send: bool = typer.Option(False, "--send", help="Queue and send the d
 def worker(
     once: bool = typer.Option(False, "--once", help="Run one round and exit."),
     interval: int = typer.Option(60, "--interval", min=1, help="Seconds between rounds."),
+    mailboxes: list[str] = typer.Option(
+        [],
+        "--fetch",
+        metavar="URL",
+        help="Also fetch new mail from this IMAP folder each "
+        "round (imaps://user@host/folder; repeatable; password from IMAP_PASSWORD or ~/.netrc).",
+    ),  # fmt: skip
 ) -> None:
     """Drain the outbox, run escalations and send digests, forever (or --once)."""
+    from db.fetchcommand import stored_password
+    from db.ingest.mailurl import parse_mailbox_url
     from db.smtp import SmtpSettings
     from db.worker import run_worker
 
     SmtpSettings.from_env()  # a malformed SMTP_* setting is refused before any work
-    run_worker(open_engine(), once=once, interval=interval, console=out)
+    fetched = [parse_mailbox_url(u) for u in mailboxes]
+    boxes = [(m, stored_password(m)) for m in fetched]
+    run_worker(open_engine(), once=once, interval=interval, console=out, mailboxes=boxes)
 
 
 @app.command()

@@ -464,3 +464,15 @@ class Setting(_Table, table=True):
     key: str = Field(primary_key=True, max_length=100)
     value: Any = Field(default=None, sa_type=sa.JSON)
     updated_at: datetime = _created()
+
+
+class Mailbox(_Table, table=True):
+    """How far `feedbackloop fetch` has read an IMAP folder: its UIDVALIDITY and the last UID
+    stored, keyed by "user@host/folder" (never a password)."""
+
+    key: str = Field(primary_key=True, max_length=500)
+    uidvalidity: int = Field(default=0, sa_type=sa.BigInteger)
+    last_uid: int = Field(default=0, sa_type=sa.BigInteger)
+    fetched: int = Field(default=0)  # messages read from it, all fetches together
+    fetched_at: datetime | None = _ts()
+    last_error: str | None = Field(default=None, max_length=500)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from db.errors import InvalidInput
 
-HEAD = "0003"  # newest migration; tests/test_migrations.py keeps this in step
+HEAD = "0004"  # newest migration; tests/test_migrations.py keeps this in step
 
 
 def alembic_config():

@@ -10,6 +10,7 @@ a failed round: what is already queued must never wait behind a bug.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
@@ -20,9 +21,13 @@ from db.clock import company_zone
 from db.delivery import DeliveryReport, deliver_due
 from db.digest import DIGEST_HOUR, compose_all, digest_key, queue_digests
 from db.errors import first_line
+from db.ingest.mailbox import MailboxError, fetch_mail
+from db.ingest.mailurl import MailboxUrl
 from db.models import Outbox
 from db.notify import render
 from db.sla import escalate_overdue, queue_forward_notices
+
+Mailbox = tuple[MailboxUrl, str]  # where, and its password
 
 
 def run_digest(engine: Engine, *, now: datetime, send: bool, console) -> None:
@@ -89,9 +94,14 @@ def _digested(session: Session, local: datetime) -> bool:
     )
 
 
-def run_worker(engine: Engine, *, once: bool, interval: int, console) -> None:
-    """Run rounds every `interval` seconds (or once): escalate, digest, drain the outbox."""
+def run_worker(
+    engine: Engine, *, once: bool, interval: int, console, mailboxes: Sequence[Mailbox] = ()
+) -> None:
+    """Run rounds every `interval` seconds (or once): fetch the mailboxes' new mail, then
+    escalate, digest and drain the outbox."""
     while True:
+        for url, password in mailboxes:  # a mailbox that is down never holds up the outbox
+            _fetch(engine, url, password, console=console)
         try:
             run_round(engine, now=datetime.now(UTC), console=console)
         except Exception as e:  # a database hiccup or a bug must not stop the worker for good
@@ -104,3 +114,16 @@ def run_worker(engine: Engine, *, once: bool, interval: int, console) -> None:
         if once:
             return
         time.sleep(interval)
+
+
+def _fetch(engine: Engine, url: MailboxUrl, password: str, *, console) -> None:
+    """Import a mailbox's new mail; say what came in, or why nothing could."""
+    try:
+        got = fetch_mail(engine, url, password=password, now=datetime.now(UTC), console=console)
+    except (MailboxError, SQLAlchemyError) as e:
+        console.print(f"fetch failed, retrying next round: {first_line(e)}", markup=False)
+        return
+    if got.imported or got.rejected or got.error:
+        stopped = f"; stopped early: {got.error}" if got.error else ""
+        console.print(f"{url}: imported {got.imported}, rejected {got.rejected}{stopped}",
+                      markup=False)  # fmt: skip

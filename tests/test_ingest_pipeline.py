@@ -20,7 +20,7 @@ from db import enrich, rollup, scoring
 from db.cli import app
 from db.engine import make_engine
 from db.ingest import batch as batch_module
-from db.ingest import pipeline, store
+from db.ingest import pipeline, session, store
 from db.ingest.batch import Batch
 from db.ingest.pipeline import ingest_paths
 from db.memo import Memo
@@ -188,16 +188,16 @@ def test_each_distinct_text_is_analysed_once_though_batches_are_analysed_ahead(
 def test_the_cycle_collector_is_restored_after_an_import(eng):
     before = gc.get_threshold()
     ingest_paths(eng, [DATA / "tweets_page.json"], now=NOW)
-    assert gc.get_threshold() == before != (pipeline.GC_THRESHOLD, *before[1:])
+    assert gc.get_threshold() == before != (session.GC_THRESHOLD, *before[1:])
 
 
 def test_overlapping_imports_restore_the_collector_when_the_last_one_ends():
     before = gc.get_threshold()
-    first, second = pipeline._collector(), pipeline._collector()
+    first, second = session._collector(), session._collector()
     first.__enter__()
     second.__enter__()
     first.__exit__(None, None, None)  # the first ends while the second still runs
-    assert gc.get_threshold()[0] == pipeline.GC_THRESHOLD
+    assert gc.get_threshold()[0] == session.GC_THRESHOLD
     second.__exit__(None, None, None)
     assert gc.get_threshold() == before
 
@@ -326,7 +326,7 @@ def test_sqlite_page_cache_is_restored_after_an_import(eng):
     ingest_paths(eng, [DATA / "tweets_page.json"], now=NOW)
     with eng.connect() as conn:
         after = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    assert after == before != pipeline.SQLITE_CACHE_KIB
+    assert after == before != session.SQLITE_CACHE_KIB
 
 
 def _problem_tweets(path: Path, first_id: int, n: int) -> Path:

@@ -19,6 +19,7 @@ import streamlit as st
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard import data
 from db import signins
 from db import workflow as wf
 from db.auth import authenticate
@@ -28,6 +29,7 @@ from db.models import (
     Event,
     Forward,
     Item,
+    Mailbox,
     Message,
     Outbox,
     Quarantine,
@@ -757,3 +759,23 @@ def test_escape_md_leaves_no_markup_and_breaks_autolinks():
     plain = out.replace("\u2060", "")
     assert "www." not in out and "@d" not in out and "://" not in out
     assert plain.replace("\\", "") == "![x](http://a.example) www.b.example c@d.example <b>"
+
+
+def test_admin_sees_each_mailbox_fetched_and_why_its_last_fetch_stopped(db):
+    at, _ = admin_app(db)
+    assert any("feedbackloop fetch imaps://" in c.value for c in at.caption)  # how to start
+    box = "support@acme.test@imap.acme.test/INBOX"
+    db.add(Mailbox(key=box, uidvalidity=7, last_uid=120, fetched=120, fetched_at=NOW,
+                   last_error="imap.acme.test: no answer"))  # fmt: skip
+    db.add(Quarantine(source="imaps://support@acme.test@imap.acme.test/INBOX", locator="uid 9",
+                      reason="not an email message", raw=b"?"))  # fmt: skip
+    db.commit()
+    data.clear_caches()  # as an import does
+    at.run()
+    frames = {tuple(f.value.columns): f.value for f in at.dataframe}
+    boxes = frames[("mailbox", "fetched_at", "fetched", "last_error")]
+    assert boxes.iloc[0].to_dict() | {"fetched_at": None} == {
+        "mailbox": box, "fetched_at": None, "fetched": 120,
+        "last_error": "imap.acme.test: no answer"}  # fmt: skip
+    quarantined = next(f for cols, f in frames.items() if "locator" in cols)
+    assert list(quarantined["file"]) == ["imaps://support@acme.test@imap.acme.test/INBOX"]

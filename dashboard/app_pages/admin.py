@@ -2,19 +2,17 @@
 and the outgoing e-mail waiting, sent or given up on.
 
 Every change is one call into `db/` (`db.users`, `db.settings`, `db.ingest.uploads`), which
-checks that the acting user is an admin and records the Event.
+checks that the acting user is an admin and records the Event. The tabs about input live in
+`dashboard.admin_import`, the Users tab in `dashboard.admin_users`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from dashboard import admin_users, data, signin, ui
+from dashboard import admin_import, admin_users, data, signin, ui
 from dashboard.outbox_ui import render_outbox_health
 from db import clock
-from db.ingest.uploads import import_uploads
 from db.models import utcnow
 from db.settings import all_settings, save_settings
 
@@ -24,15 +22,6 @@ LIST_SETTINGS = {
     "ceo_addresses": "CEO email addresses",
     "vip_emails": "VIP customer emails",
     "vip_handles": "VIP customer handles",
-}
-
-QUARANTINE_COLUMNS = {
-    "id": st.column_config.NumberColumn("Record", width=70),
-    "file": "File",
-    "locator": "Where in the file",
-    "format": "Format",
-    "reason": st.column_config.TextColumn("Why it was rejected", width="large"),
-    "source": "Full path (uploads: a temporary copy)",
 }
 
 
@@ -95,58 +84,6 @@ def _save_settings(values: dict) -> None:
         )
 
 
-def _import_tab() -> None:
-    st.caption(
-        "Emails (.eml, mbox), X API JSON, JSONL, tweets.js or CSV. "
-        "For very large files use `feedbackloop ingest` on the server."
-    )
-    files = st.file_uploader("Files", accept_multiple_files=True, key="admin_upload")
-    if not files or not st.button("Import", type="primary", key="admin_import_go"):
-        return
-    uploads = [(upload.name, upload.getvalue()) for upload in files]
-    with data.session() as s:
-        me = signin.actor(s)
-    with st.spinner("Importing…"):  # no session stays open while the import writes
-        result = ui.domain_action(import_uploads, data.engine(), uploads, actor=me, now=utcnow())
-    if result is None:
-        return
-    cols = st.columns(3)
-    cols[0].metric("Imported", result.imported)
-    cols[1].metric("Duplicates", result.duplicates)
-    cols[2].metric("Rejected", result.rejected)
-    for name, reason in result.unreadable:
-        st.warning(f"{ui.escape_md(name)}: {ui.escape_md(reason)}")
-    if result.rejected:
-        st.info(
-            f"{result.rejected} record(s) could not be read: the Quarantine tab lists each "
-            "with the reason and its raw bytes.",
-            icon=":material/report:",
-        )
-
-
-def _quarantine_tab() -> None:
-    rows = data.quarantine_frame()
-    if rows.empty:
-        ui.empty_state("Nothing in quarantine: every imported record could be read.")
-        return
-    shown = rows.assign(file=rows["source"].map(lambda p: Path(str(p)).name))
-    ui.dataframe(
-        shown[["id", "created_at", "file", "locator", "format", "reason", "source"]],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            **QUARANTINE_COLUMNS,
-            "created_at": st.column_config.DatetimeColumn(
-                ui.zone_header("Rejected"), format="D MMM YYYY HH:mm", timezone=data.zone_name()
-            ),
-        },
-    )
-    pick = st.selectbox("Record to download", rows["id"].tolist(), key="admin_quarantine_id")
-    raw = data.quarantine_raw(int(pick))
-    name = f"quarantine-{pick}.bin"
-    st.download_button("Download raw bytes", raw, file_name=name, key="admin_quarantine_dl")
-
-
 st.title("Admin")
 tabs = st.tabs(["Users", "Settings", "Import", "Quarantine", "Outgoing e-mail"])
 users_tab, settings_tab, import_tab, quarantine_tab, outbox_tab = tabs
@@ -155,8 +92,9 @@ with users_tab:
 with settings_tab:
     _settings_tab()
 with import_tab:
-    _import_tab()
+    admin_import.render_import()
+    admin_import.render_mailboxes()
 with quarantine_tab:
-    _quarantine_tab()
+    admin_import.render_quarantine()
 with outbox_tab:
     render_outbox_health()

@@ -112,6 +112,11 @@ class Batch:
         self.records, self.rejects, self.formats = [], [], {}
         self._writing = self._writer.submit(*job) if self._writer else store.run_now(*job)
 
+    def commit(self) -> None:
+        """Store the pending records now, and wait until they are committed."""
+        self.flush()
+        self._settle()
+
     def _statements(self, rows: list[dict[str, Any]]) -> list[tuple[str | None, Any]]:
         """Return the INSERT statements of `rows`, worked out here: the writer thread spends
         its time inside SQLite, not in Python (where it would wait for the reading thread)."""

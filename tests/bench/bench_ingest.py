@@ -31,7 +31,8 @@ from sqlmodel import SQLModel
 import db.enrich
 from db import models  # noqa: F401
 from db.engine import make_engine
-from db.ingest.pipeline import BATCH_SIZE, SQLITE_CACHE_KIB, SQLITE_CHECKPOINT_PAGES, ingest_paths
+from db.ingest.pipeline import ingest_paths
+from db.ingest.session import BATCH_SIZE, SQLITE_CACHE_KIB, SQLITE_CHECKPOINT_PAGES
 
 try:
     from tests.bench.generate import write_mbox, write_tweet_pages
