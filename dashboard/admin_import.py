@@ -22,7 +22,7 @@ QUARANTINE_COLUMNS = {
 
 MAILBOX_COLUMNS = {
     "mailbox": "Mailbox (user@host/folder)",
-    "fetched": st.column_config.NumberColumn("Messages read", width="small"),
+    "fetched": st.column_config.NumberColumn("Messages", width="small"),
     "last_error": st.column_config.TextColumn("Last fetch stopped on", width="large"),
 }
 
@@ -68,6 +68,7 @@ def render_mailboxes() -> None:
             "`--fetch imaps://user@host/INBOX` to fetch before every round."
         )
         return
+    rows = rows.assign(last_error=rows["last_error"].fillna(""))  # "None" reads like an error
     ui.dataframe(rows, hide_index=True, width="stretch", column_config=MAILBOX_COLUMNS | {
         "fetched_at": st.column_config.DatetimeColumn(
             ui.zone_header("Last fetched"), format="D MMM YYYY HH:mm", timezone=data.zone_name()

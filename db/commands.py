@@ -139,7 +139,7 @@ def worker(
         "round (imaps://user@host/folder; repeatable; password from IMAP_PASSWORD or ~/.netrc).",
     ),  # fmt: skip
 ) -> None:
-    """Drain the outbox, run escalations and send digests, forever (or --once)."""
+    """Fetch mail (--fetch), drain the outbox, escalate and send digests, forever (or --once)."""
     from db.fetchcommand import stored_password
     from db.ingest.mailurl import parse_mailbox_url
     from db.smtp import SmtpSettings

@@ -180,7 +180,7 @@ def test_a_fetch_cut_short_keeps_what_it_committed_and_completes_next_time(
         cut = fetch_mailbox(eng, url, client, now=NOW, console=_quiet(), batch_size=2)
     assert cut.error == f"{url}: connection reset by peer"
     assert cut.imported == 4 and len(stored(eng)) == 4
-    assert (cursor(eng)["last_uid"], cursor(eng)["last_error"]) == (4, cut.error)
+    assert (cursor(eng)["last_uid"], cursor(eng)["last_error"]) == (4, "connection reset by peer")
     monkeypatch.setattr(IMAPClient, "fetch", real)
     rest = fetch(eng, server, folder)
     assert (rest.imported, rest.duplicates, rest.error) == (3, 0, None)
@@ -193,6 +193,10 @@ def test_a_wrong_password_or_folder_is_one_clear_error(eng, server, folder):
         fetch_mail(eng, url, password="guess", now=NOW, console=_quiet())
     with pytest.raises(MailboxError, match="Mailbox doesn't exist: Nope"):
         fetch(eng, server, "Nope")
+    with eng.connect() as conn:
+        noted = dict(conn.execute(sa.select(Mailbox.key, Mailbox.last_error)).all())
+    assert "AUTHENTICATIONFAILED" in noted[url.key]  # shown to the admin
+    assert "Mailbox doesn't exist" in noted[f"{USER}@127.0.0.1:{server.port}/Nope"]
     with pytest.raises(MailboxError, match="cannot connect to 127.0.0.1:1: .*refused"):
         fetch_mail(eng, parse_mailbox_url(f"imap://{USER}@127.0.0.1:1/INBOX"),
                    password=PASSWORD, now=NOW, console=_quiet())  # fmt: skip

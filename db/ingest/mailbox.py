@@ -76,12 +76,16 @@ def fetch_mail(
 ) -> FetchResult:  # fmt: skip
     """Sign in to `url`'s server and import the folder's new mail (all of it with
     `everything`); raise MailboxError if the folder cannot be reached or opened."""
-    client = connect(url, password)
     try:
-        return fetch_mailbox(engine, url, client, now=now, console=console,
-                             everything=everything, progress=progress)  # fmt: skip
-    finally:
-        _close(client)
+        client = connect(url, password)
+        try:
+            return fetch_mailbox(engine, url, client, now=now, console=console,
+                                 everything=everything, progress=progress)  # fmt: skip
+        finally:
+            _close(client)
+    except MailboxError as e:  # shown on Admin → Import, beside the mailbox
+        _note_failure(engine, url.key, str(e).removeprefix(f"{url}: "))
+        raise
 
 
 def fetch_mailbox(
@@ -107,10 +111,11 @@ def fetch_mailbox(
                     read = 0
             done = uids[-1] if uids else done
         except (OSError, IMAPClientError) as e:
-            error = f"{url}: {_why(e)}"
+            error = _why(e)
         batch.commit()
         batch.end_file()
         _save(batch.conn, url.key, (validity, done, read), now=now, error=error)
+    error = f"{url}: {error}" if error else None
     return FetchResult(batch.imported, batch.duplicates, batch.rejected, error)
 
 
@@ -134,6 +139,15 @@ def _save(conn: Connection, key: str, state: tuple[int, int, int], *, now: datet
         conn.execute(sa.insert(_MB).values(key=key, fetched=read, **values))
     conn.commit()
     return last
+
+
+def _note_failure(engine: Engine, key: str, error: str) -> None:
+    """Record why `key` could not be fetched at all; how far it was read stays as it was."""
+    with engine.begin() as conn:
+        update = sa.update(_MB).where(_MB.c.key == key).values(last_error=error[:500])
+        if not conn.execute(update).rowcount:
+            conn.execute(sa.insert(_MB).values(key=key, uidvalidity=0, last_uid=0, fetched=0,
+                                               last_error=error[:500]))  # fmt: skip
 
 
 def _why(error: BaseException) -> str:
