@@ -92,7 +92,7 @@ def forward_form(card, key: str) -> None:
         workflow.forward,
         f"Forwarded to {to[1]}.",
         card_key=key,
-        message_ids=card.member_ids,
+        message_ids=[card.lead_id, *card.member_ids],  # the lead names the forward
         to_user_id=to[0],
         note=note,
         respond_by=by,

@@ -17,7 +17,7 @@ from sqlmodel import Session, func, select
 from db.audit import get_or_404, record, sla_respond_by
 from db.auth import require
 from db.errors import InvalidInput, InvalidTransition, PermissionDenied
-from db.models import Forward, Item, Triage
+from db.models import Event, Forward, Item, Triage
 from db.sla import queue_forward_notice
 from db.triage import assignable_user, messages_by_id, set_triage
 
@@ -67,9 +67,14 @@ def forward(
         msgs = messages_by_id(session, message_ids)
         fwd.message_id, fwd.item_id = msgs[0].id, msgs[0].item_id
         session.add(fwd)
+        events = []
         for msg in msgs:
             to = Triage.LINKED if msg.triage == Triage.LINKED else Triage.FORWARDED
-            set_triage(session, msg, to, "forwarded", actor=actor, now=now, data=data)
+            events.append(set_triage(session, msg, to, "forwarded", actor=actor, now=now,
+                                     data=data))  # fmt: skip
+        session.flush()
+        for event in events:  # each message's Event names the forward: the card goes along
+            event.data = {**event.data, "forward": fwd.id}
     session.flush()  # the notice needs the forward's id for its dedupe key
     queue_forward_notice(session, fwd)
     session.commit()
@@ -109,3 +114,45 @@ def open_forward_count(session: Session, user_id: int) -> int:
         Forward.recipient_id == user_id, Forward.acknowledged_at.is_(None)
     )
     return int(session.exec(stmt).one())
+
+
+def forwarded_messages(session: Session, fwd: Forward) -> list[int]:
+    """Return the ids of the messages `fwd` carried (a card's: the lead first), from the
+    Events written with it; forwards from before those Events named themselves carry the
+    messages forwarded by its sender in that same moment."""
+    if fwd.message_id is None:
+        return []
+    stmt = select(Event.entity_id, Event.data).where(
+        Event.entity == "message", Event.action == "forwarded",
+        Event.at == fwd.created_at, Event.actor_id == fwd.sender_id,
+    ).order_by(Event.id)  # fmt: skip
+    found = [
+        mid for mid, data in session.exec(stmt) if (data or {}).get("forward", fwd.id) == fwd.id
+    ]
+    return list(dict.fromkeys([fwd.message_id, *found]))
+
+
+def forwarded_to(session: Session, user_id: int, message_ids: set[int]) -> set[int]:
+    """Return which of `message_ids` were forwarded to `user_id`, alone or on a card (by the
+    forward its Event names, or for older Events the forward made with it in that moment)."""
+    leads = select(Forward.message_id).where(
+        Forward.recipient_id == user_id, Forward.message_id.in_(message_ids)
+    )
+    found = set(session.exec(leads).all())
+    rest = message_ids - found
+    if not rest:
+        return found
+    mine = session.exec(
+        select(Forward.id, Forward.created_at, Forward.sender_id).where(
+            Forward.recipient_id == user_id, Forward.message_id.is_not(None)
+        )
+    ).all()
+    ids, moments = {f for f, _, _ in mine}, {(at, by) for _, at, by in mine}
+    stmt = select(Event.entity_id, Event.data, Event.at, Event.actor_id).where(
+        Event.entity == "message", Event.action == "forwarded", Event.entity_id.in_(rest)
+    )
+    for mid, data, at, by in session.exec(stmt):
+        named = (data or {}).get("forward")
+        if named in ids or (named is None and (at, by) in moments):
+            found.add(mid)
+    return found

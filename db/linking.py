@@ -17,7 +17,7 @@ from db.audit import get_or_404, record, sla_respond_by
 from db.auth import can, require
 from db.clock import company_zone
 from db.errors import InvalidInput, InvalidTransition, PermissionDenied
-from db.forwards import mark_acknowledged
+from db.forwards import forwarded_messages, forwarded_to, mark_acknowledged
 from db.itemstate import S, transition
 from db.models import Forward, Item, Message, Priority, Theme, Triage
 from db.sla import due_at, sla_days
@@ -101,10 +101,7 @@ def _may_link_and_assign(session, actor, msgs: list[Message], owner: int | None)
     message is `item.attach`) and owned by themselves or nobody (naming one is `item.assign`)."""
     if msgs and not can(actor, "item.attach"):
         ids = {m.id for m in msgs}
-        mine = select(Forward.message_id).where(
-            Forward.recipient_id == actor.id, Forward.message_id.in_(ids)
-        )
-        if set(session.exec(mine).all()) != ids:
+        if forwarded_to(session, actor.id, ids) != ids:
             raise PermissionDenied("You can make an item only from messages forwarded to you.")
     if owner not in (None, actor.id) and not can(actor, "item.assign"):
         raise PermissionDenied("Only an executive can name someone else the owner.")
@@ -119,9 +116,10 @@ def item_from_forward(session, forward_id: int, *, title: str, problem: str = ""
     linked = session.get(Message, fwd.message_id).item_id
     if linked is not None:
         raise InvalidTransition(f"This message is already part of item #{linked}.")
+    carried = messages_by_id(session, forwarded_messages(session, fwd))
     item = _new_item(
         session,
-        message_ids=[fwd.message_id],
+        message_ids=[m.id for m in carried if m.item_id is None],  # the whole card
         title=title,
         problem=problem,
         team=actor.team,

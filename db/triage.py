@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from db.audit import get_or_404, record
 from db.auth import require
 from db.errors import InvalidInput, InvalidTransition
-from db.models import Message, Role, Triage, User
+from db.models import Event, Message, Role, Triage, User
 from db.themes import split_message
 
 
@@ -34,9 +34,9 @@ def messages_by_id(session: Session, message_ids: Sequence[int]) -> list[Message
     return [by_id[i] for i in ids]
 
 
-def set_triage(session, msg: Message, to: str, action: str, *, actor, now, data=None) -> None:
+def set_triage(session, msg: Message, to: str, action: str, *, actor, now, data=None) -> Event:
     """Move a message to triage state `to` and add its audit Event (the caller commits)."""
-    record(
+    event = record(
         session,
         actor=actor,
         now=now,
@@ -49,6 +49,7 @@ def set_triage(session, msg: Message, to: str, action: str, *, actor, now, data=
     )
     msg.triage = to
     session.add(msg)
+    return event
 
 
 def assignable_user(session: Session, user_id: int | None) -> User:

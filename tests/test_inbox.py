@@ -185,3 +185,28 @@ def test_an_item_from_a_forward_without_respond_by_is_due_a_business_day_after_i
     want = add_business_days(friday, 1, zone_named("America/New_York"))
     assert session.get(Item, item.id).respond_by == want == friday + timedelta(days=3)
     assert session.get(Message, fwd.message_id).item_id == item.id
+
+
+def test_an_item_made_from_a_forwarded_card_links_every_message_of_the_card(session, c):
+    card = [make_message(session, subject=f"Cars left at the stalls ({n})") for n in range(3)]
+    other = make_message(session, subject="Forwarded by someone else at the same moment")
+    fwd = wf.forward(session, message_ids=[m.id for m in card], to_user_id=c.mara.id, note="?",
+                     respond_by=None, actor=c.ceo, now=NOW)  # fmt: skip
+    wf.forward(session, message_ids=[other.id], to_user_id=c.laura.id, note="?",
+               respond_by=None, actor=c.ceo, now=NOW)  # fmt: skip
+    item = wf.item_from_forward(session, fwd.id, title="Stalls", actor=c.mara, now=NOW)
+    linked = session.exec(select(Message.id).where(Message.item_id == item.id)).all()
+    assert sorted(linked) == sorted(m.id for m in card)  # none left "forwarded" and lost
+    assert session.get(Message, other.id).item_id is None
+
+
+def test_a_card_forwarded_before_forwards_were_named_still_brings_its_messages(session, c):
+    card = [make_message(session, subject=f"Screen went black ({n})") for n in range(2)]
+    fwd = wf.forward(session, message_ids=[m.id for m in card], to_user_id=c.mara.id, note="?",
+                     respond_by=None, actor=c.ceo, now=NOW)  # fmt: skip
+    for event in session.exec(select(Event).where(Event.action == "forwarded")).all():
+        event.data = {k: v for k, v in event.data.items() if k != "forward"}  # as stored before
+        session.add(event)
+    session.commit()
+    item = wf.item_from_forward(session, fwd.id, title="Black screens", actor=c.mara, now=NOW)
+    assert len(session.exec(select(Message.id).where(Message.item_id == item.id)).all()) == 2
