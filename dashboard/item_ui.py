@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard import data, signin, ui
 from db import workflow
+from db.auth import can
 from db.errors import Conflict
 from db.models import utcnow
 from db.tracking import describe
@@ -35,6 +36,7 @@ AREA = {  # (intent, field): label; a decline's public text says why nothing cha
     ("decline", "reason"): "Reason (internal)",
     ("reopen", "reason"): "Why reopen? (internal)",
 }
+FINISHED = ("loop_closed", "declined", "duplicate")  # nobody left to own them
 DONE = {
     "acknowledge": "You own this item now.",
     "start": "Work started.",
@@ -141,6 +143,24 @@ def steps(detail, me, *, loaded: int) -> None:
                     st.error("Choose the original item.")
                     continue
                 _act(FN[intent], DONE[intent], item_id, loaded, **values)
+
+
+def assign(detail, me, *, loaded: int) -> None:
+    """Let an executive name the owner of an open item (they then take ownership)."""
+    item = detail.item
+    if not can(me, "item.assign") or item["status"] in FINISHED:
+        return
+    people = {i: f"{name} · {team}" if team else name for i, name, team in data.managers()}
+    label = "Assign an owner" if item["owner_id"] is None else "Change the owner"
+    with st.popover(label, key="item_pop_assign"), st.form("item_form_assign"):
+        owner = st.selectbox("Owner", list(people), format_func=people.get, index=None,
+                             placeholder="Choose a manager", key="item_assign_owner")  # fmt: skip
+        if st.form_submit_button("Assign", type="primary", key="item_go_assign"):
+            if owner is None:
+                st.error("Choose a manager.")
+                return
+            done = f"Assigned to {people[owner]}: they are asked to take ownership."
+            _act(workflow.assign, done, item["id"], loaded, owner_id=owner)
 
 
 def messages(detail) -> None:

@@ -187,6 +187,19 @@ def test_mark_duplicate_picks_the_original_by_title_and_refuses_none(db, c):
     ]
 
 
+def test_executive_assigns_an_owner_who_is_then_asked_to_take_ownership(db, c):
+    item = new_item(db, c, owner=None)
+    at = open_page(c.ceo, "item", item=item.id)
+    at.button(key="item_go_assign").click().run()
+    assert [e.value for e in at.error] == ["Choose a manager."]
+    at.selectbox(key="item_assign_owner").set_value(c.laura.id)
+    at.button(key="item_go_assign").click().run()
+    got = fresh(db, item.id)
+    assert (got.owner_id, got.status) == (c.laura.id, S.NEW)
+    assert at.toast[0].value.startswith("Assigned to Laura")
+    assert "item_go_assign" not in {b.key for b in open_page(c.mara, "item", item=item.id).button}
+
+
 def test_comment_from_the_item_page_is_stored(db, c):
     item = new_item(db, c)
     at = open_page(c.mara, "item", item=item.id)

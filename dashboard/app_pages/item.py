@@ -31,6 +31,7 @@ if loaded != item["version"]:
 if item["problem"]:
     st.text(item["problem"])
 item_ui.steps(detail, me, loaded=loaded)
+item_ui.assign(detail, me, loaded=loaded)
 render_make_it_right(item_id, me)  # owned by LOOP: dashboard/loop_ui.py
 TABS = {"Timeline": item_ui.timeline, "Messages": item_ui.messages, "Comments": item_ui.comments}
 for tab, render in zip(st.tabs(list(TABS)), TABS.values(), strict=True):
