@@ -182,7 +182,7 @@ _page = st.navigation(list(_pages.values()))
 _key = next(key for key, page in _pages.items() if page is _page)
 _account_box(_me)
 ui.show_flash()
-if _key == "home" or _key in _allowed(_role):
+if _key in ("home", "login") or _key in _allowed(_role):  # signed in: "login" says so
     _page.run()
 else:
     not_available(_me, _key)

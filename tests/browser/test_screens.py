@@ -77,6 +77,15 @@ def test_a_start_page_has_its_own_address_and_the_root_leads_to_it(app):
     assert app.tab.url.endswith("/inbox")
 
 
+def test_the_sign_in_address_tells_someone_signed_in_where_to_go_on(app):
+    app.sign_in("mara")
+    app.open("login")  # a bookmark of the sign-in page, with the session remembered
+    app.tab.get_by_text(f"You are signed in as {USERS['mara'][1]}.").wait_for()
+    assert app.tab.get_by_text("not available for your role").count() == 0
+    app.tab.get_by_role("link", name="Continue").click()
+    app.tab.get_by_test_id("stHeading").filter(has_text="Inbox").first.wait_for()
+
+
 def test_the_app_asks_nothing_of_other_hosts_so_it_works_offline(app):
     asked: list[str] = []
     app.tab.on("request", lambda request: asked.append(request.url))
