@@ -29,7 +29,7 @@ def render_mentions(me: signin.CurrentUser, now: datetime) -> None:
     answers = any(r.answer for r in rows)
     st.subheader("Answers and mentions" if answers else "Mentioned you", anchor="mentions")
     shown = f"the newest {LIMIT} are shown" if len(rows) == LIMIT else "newest first"
-    st.caption(f"{len(rows)} comment(s) for you · {shown}")
+    st.caption(f"{ui.plural(len(rows), 'comment')} for you · {shown}")
     for row in rows:
         _entry(row, now)
 

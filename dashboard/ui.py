@@ -31,6 +31,11 @@ PREVIEW_CHARS = 420
 _FORMULA = re.compile(r"[=\t\r]|[+\-@]\S*[(|]")
 
 
+def plural(n: int, noun: str) -> str:
+    """Return "1 message" or "3 messages"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def escape_md(text: str | None) -> str:
     """Return `text` as literal Markdown on one line: no markup, no link, no image.
 

@@ -4,6 +4,7 @@ and that each click changes the database as expected (asserted on the database).
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -50,6 +51,7 @@ def test_executive_board_shows_columns_badges_and_links(db, c):
     links = [p.proto.label for p in at.get("page_link")]
     assert f"Open #{unowned.id}" in links
     assert "**Charging stalls used as parking**" in [m.value for m in at.markdown]
+    assert any(re.search(r"(^| · )1 message( · |$)", c.value) for c in at.caption)
 
 
 def test_board_filter_by_owner_shows_only_their_items(db, c):
@@ -310,7 +312,7 @@ def test_inbox_puts_overdue_first_and_is_empty_for_others(db, c):
     assert badges(at) == [":red-badge[:material/alarm: Overdue]"]
     assert at.markdown[0].value == "**Late one**"
     empty = open_page(c.laura, "inbox")
-    assert "Nothing is waiting for you" in empty.info[0].value
+    assert "No forwards and no open items of yours are waiting." in empty.info[0].value
 
 
 def test_inbox_shows_the_text_of_a_forwarded_message(db, c):

@@ -27,6 +27,7 @@ def test_the_ceos_mention_shows_in_maras_inbox_and_mark_as_seen_removes_it(db, c
     assert ASK in [t.value for t in at.text]
     captions = [m.value for m in at.caption]
     assert any(v.startswith("Erin Cole mentioned you · 20 Nov 2026 08:00") for v in captions)
+    assert "1 comment for you · newest first" in captions
     links = [(p.label, p.proto.query_string) for p in at.get("page_link")]
     assert (f"#{item.id} {item.title}", f"item={item.id}") in links
 

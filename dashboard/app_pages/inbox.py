@@ -88,7 +88,7 @@ def _answer(row, key: str) -> None:
 def _row(row, now) -> None:
     key = f"inbox_{row.kind}_{row.forward_id or row.item_id}"
     with st.container(border=True, key=key):
-        head, action = st.columns([5, 1], vertical_alignment="center")
+        head, action = st.columns([3, 1], vertical_alignment="center")  # room for its buttons
         with head:
             ui.heading_link(row.title, row.item_id)
             parts = [f"from {ui.escape_md(row.sender)}" if row.sender else "owned by you"]
@@ -131,7 +131,7 @@ todo = [r for r in rows if r.kind == "acknowledged"]  # its SLA is met: never ov
 counts = [f"{len(waiting)} waiting", f"{sum(r.overdue for r in waiting)} overdue"]
 st.caption(" · ".join(counts + ([f"{len(todo)} acknowledged, to act on"] if todo else [])))
 if not rows:
-    ui.empty_state("Nothing is waiting for you: no open forwards and no open items you own.")
+    ui.empty_state("No forwards and no open items of yours are waiting.")
 for r in waiting:
     _row(r, now)
 if todo:
