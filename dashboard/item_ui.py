@@ -16,7 +16,6 @@ import streamlit as st
 
 from dashboard import data, signin, ui
 from db import workflow
-from db.auth import can
 from db.errors import Conflict
 from db.models import utcnow
 from db.tracking import describe
@@ -36,7 +35,6 @@ AREA = {  # (intent, field): label; a decline's public text says why nothing cha
     ("decline", "reason"): "Reason (internal)",
     ("reopen", "reason"): "Why reopen? (internal)",
 }
-FINISHED = ("loop_closed", "declined", "duplicate")  # nobody left to own them
 DONE = {
     "acknowledge": "You own this item now.",
     "start": "Work started.",
@@ -73,16 +71,27 @@ def header(detail) -> None:
         st.badge("Overdue", icon=":material/alarm:", color="red")
 
 
-def conflict_notice(item_id: int) -> None:
-    """Say the item changed since the page showed it, and offer to reload it."""
-    said = st.session_state.get(_conflict_key(item_id), "This item changed since you opened it.")
+def conflict_notice(detail) -> None:
+    """Say the item changed since the page showed it, by whom and when, and offer to reload."""
+    item_id = detail.item["id"]
+    said = st.session_state.get(_conflict_key(item_id)) or _changed_by(detail)
     st.warning(f"{said} What you typed is kept.", icon=":material/sync_problem:")
     if st.button("Reload", key="item_reload"):
         _forget_version(item_id)
         st.rerun()
 
 
-def _act(fn, success: str, item_id: int, loaded: int, **values) -> None:
+def _changed_by(detail) -> str:
+    """Name the last change to the item (the page may have reloaded it before any step ran)."""
+    steps = [e for e in detail.timeline if e.entity == "item"]
+    if not steps:
+        return "This item changed since you opened it."
+    last = sorted(steps, key=lambda e: e.at)[-1]  # the latest; the last written of a tie
+    who = ui.escape_md(last.actor or "someone")
+    return f"This item changed since you opened it (by {who} at {ui.stamp(last.at)})."
+
+
+def act(fn, success: str, item_id: int, loaded: int, **values) -> None:
     with data.session() as s:
         kw = dict(actor=signin.actor(s), expected_version=loaded, now=utcnow(), **values)
         done = ui.domain_action(_unless_changed(fn, item_id), s, item_id, success=success, **kw)
@@ -133,7 +142,7 @@ def steps(detail, me, *, loaded: int) -> None:
             label, fields = STEPS[intent]
             if not fields:
                 if st.button(label, type="primary", key=f"item_step_{intent}"):
-                    _act(FN[intent], DONE[intent], item_id, loaded)
+                    act(FN[intent], DONE[intent], item_id, loaded)
                 continue
             with st.popover(label, key=f"item_pop_{intent}"), st.form(f"item_form_{intent}"):
                 values = {f: _field(intent, f, f"item_{intent}_{f}", item_id) for f in fields}
@@ -142,25 +151,7 @@ def steps(detail, me, *, loaded: int) -> None:
                 if values.get("of_item_id", 0) is None:
                     st.error("Choose the original item.")
                     continue
-                _act(FN[intent], DONE[intent], item_id, loaded, **values)
-
-
-def assign(detail, me, *, loaded: int) -> None:
-    """Let an executive name the owner of an open item (they then take ownership)."""
-    item = detail.item
-    if not can(me, "item.assign") or item["status"] in FINISHED:
-        return
-    people = {i: f"{name} · {team}" if team else name for i, name, team in data.managers()}
-    label = "Assign an owner" if item["owner_id"] is None else "Change the owner"
-    with st.popover(label, key="item_pop_assign"), st.form("item_form_assign"):
-        owner = st.selectbox("Owner", list(people), format_func=people.get, index=None,
-                             placeholder="Choose a manager", key="item_assign_owner")  # fmt: skip
-        if st.form_submit_button("Assign", type="primary", key="item_go_assign"):
-            if owner is None:
-                st.error("Choose a manager.")
-                return
-            done = f"Assigned to {people[owner]}: they are asked to take ownership."
-            _act(workflow.assign, done, item["id"], loaded, owner_id=owner)
+                act(FN[intent], DONE[intent], item_id, loaded, **values)
 
 
 def messages(detail) -> None:

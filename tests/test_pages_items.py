@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from dashboard import data
 from db import workflow as wf
 from db.models import Comment, Forward, Item, ItemStatus
 from tests.factories import NOW, make_message
@@ -239,6 +240,17 @@ def test_a_change_by_someone_else_surfaces_as_a_conflict(db, c):
     at.button(key="item_step_start").click().run()
     assert at.warning[0].value.startswith("This item changed since you opened it (by Erin Cole")
     assert fresh(db, item.id).status == S.ACKNOWLEDGED
+
+
+def test_a_change_seen_on_reload_names_who_made_it_even_before_any_step(db, c):
+    item = item_in(db, c, S.ACKNOWLEDGED, owner=c.mara)
+    at = open_page(c.mara, "item", item=item.id)
+    wf.start(db, item.id, actor=c.mara, expected_version=item.version, now=NOW)  # another tab
+    data.clear_caches()
+    at.run()  # the page reloads the item: its Start button is gone, nothing was refused
+    assert at.warning[0].value.startswith(
+        "This item changed since you opened it (by Mara Lind at 20 Nov 2026"
+    )
 
 
 # --- Inbox ---------------------------------------------------------------------------------

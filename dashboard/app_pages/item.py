@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, item_ui, signin, ui
+from dashboard import data, item_assign, item_ui, signin, ui
 from dashboard.loop_ui import render_make_it_right
 
 me = signin.current_user()
@@ -27,11 +27,11 @@ item = detail.item
 loaded = st.session_state.setdefault(item_ui.version_key(item_id), item["version"])
 item_ui.header(detail)
 if loaded != item["version"]:
-    item_ui.conflict_notice(item_id)
+    item_ui.conflict_notice(detail)
 if item["problem"]:
     st.text(item["problem"])
 item_ui.steps(detail, me, loaded=loaded)
-item_ui.assign(detail, me, loaded=loaded)
+item_assign.render_assign(detail, me, loaded=loaded)
 render_make_it_right(item_id, me)  # owned by LOOP: dashboard/loop_ui.py
 TABS = {"Timeline": item_ui.timeline, "Messages": item_ui.messages, "Comments": item_ui.comments}
 for tab, render in zip(st.tabs(list(TABS)), TABS.values(), strict=True):

@@ -56,7 +56,8 @@ def _card(row, *, linkable: bool) -> None:
         owner = ui.escape_md(row.owner) if row.owner else "no owner"
         age = f"{row.days_open} d since first complaint" if row.days_open is not None else ""
         team = ui.escape_md(row.team or "")
-        st.caption(" · ".join(p for p in (owner, team, ui.plural(row.messages, "message"), age) if p))
+        count = ui.plural(row.messages, "message")
+        st.caption(" · ".join(p for p in (owner, team, count, age) if p))
         if linkable:
             st.page_link(
                 "app_pages/item.py",
