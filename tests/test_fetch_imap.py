@@ -187,6 +187,29 @@ def test_a_fetch_cut_short_keeps_what_it_committed_and_completes_next_time(
     assert len(stored(eng)) == 7 and cursor(eng)["last_error"] is None
 
 
+def test_mail_read_before_the_connection_dropped_is_kept_and_not_read_again(
+    eng, server, folder, monkeypatch
+):
+    fill(server, folder, [mail(n) for n in range(1, 6)])
+    monkeypatch.setattr(imapread, "GROUP_MESSAGES", 2)
+    real, calls = IMAPClient.fetch, []
+
+    def dropping(self, uids, data, *a, **kw):
+        if "BODY.PEEK[]" in data:
+            calls.append(uids)
+            if len(calls) == 2:
+                raise TimeoutError
+        return real(self, uids, data, *a, **kw)
+
+    monkeypatch.setattr(IMAPClient, "fetch", dropping)
+    cut = fetch(eng, server, folder)  # one batch: nothing was committed before the drop
+    assert (cut.imported, cut.error) == (2, f"{server.url(folder)}: no answer (timed out)")
+    assert cursor(eng)["last_uid"] == 2
+    monkeypatch.setattr(IMAPClient, "fetch", real)
+    rest = fetch(eng, server, folder)
+    assert (rest.imported, rest.duplicates) == (3, 0)
+
+
 def test_a_wrong_password_or_folder_is_one_clear_error(eng, server, folder):
     url = parse_mailbox_url(server.url(folder))
     with pytest.raises(MailboxError, match="AUTHENTICATIONFAILED"):

@@ -99,7 +99,7 @@ def fetch_mailbox(
         uids = new_uids(client, after)
     except (OSError, IMAPClientError, KeyError) as e:
         raise MailboxError(f"{url}: {_why(e)}") from None
-    error, done, read = None, after, 0
+    error, last, read = None, after, 0
     with importing(engine, now=now, console=console, batch_size=batch_size) as batch:
         batch.start_file(str(url), "eml")
         try:
@@ -107,14 +107,13 @@ def fetch_mailbox(
                 read += count
                 if read >= batch_size:
                     batch.commit()  # the cursor moves only over what is stored
-                    done = _save(batch.conn, url.key, (validity, last, read), now=now)
+                    _save(batch.conn, url.key, (validity, last, read), now=now)
                     read = 0
-            done = uids[-1] if uids else done
-        except (OSError, IMAPClientError) as e:
+        except (OSError, IMAPClientError) as e:  # what was read before is kept
             error = _why(e)
         batch.commit()
         batch.end_file()
-        _save(batch.conn, url.key, (validity, done, read), now=now, error=error)
+        _save(batch.conn, url.key, (validity, last, read), now=now, error=error)
     error = f"{url}: {error}" if error else None
     return FetchResult(batch.imported, batch.duplicates, batch.rejected, error)
 
@@ -128,9 +127,9 @@ def _stored_up_to(engine: Engine, key: str, validity: int) -> int:
 
 
 def _save(conn: Connection, key: str, state: tuple[int, int, int], *, now: datetime,
-          error: str | None = None) -> int:  # fmt: skip
-    """Record that `key` is stored up to a UID (and the error it stopped on), and commit;
-    return that UID. `state` is (UIDVALIDITY, last UID stored, messages read since)."""
+          error: str | None = None) -> None:  # fmt: skip
+    """Record that `key` is stored up to a UID (and the error it stopped on), and commit.
+    `state` is (UIDVALIDITY, last UID stored, messages read since)."""
     validity, last, read = state
     values = {"uidvalidity": validity, "last_uid": last, "fetched_at": now,
               "last_error": error[:500] if error else None}  # fmt: skip
@@ -138,7 +137,6 @@ def _save(conn: Connection, key: str, state: tuple[int, int, int], *, now: datet
     if not conn.execute(update.values(fetched=_MB.c.fetched + read, **values)).rowcount:
         conn.execute(sa.insert(_MB).values(key=key, fetched=read, **values))
     conn.commit()
-    return last
 
 
 def _note_failure(engine: Engine, key: str, error: str) -> None:
