@@ -24,7 +24,7 @@ STEPS = {  # intent: (button label, form fields or () for a plain button)
     "acknowledge": ("Take ownership", ()),
     "start": ("Start work", ()),
     "reopen": ("Reopen", ("reason",)),
-    "ship": ("Ship", ("public_title", "public_text")),
+    "ship": ("Ship", ("public_title", "public_text", "publish_anyway")),
     "decline": ("Decline", ("reason", "public_text", "show_publicly")),
     "duplicate": ("Mark duplicate", ("of_item_id",)),
 }
@@ -117,6 +117,9 @@ def _unless_changed(fn, item_id: int):
 
 
 def _field(intent: str, name: str, key: str, item_id: int):
+    if name == "publish_anyway":
+        tip = "Only if the text must name someone: the public log shows those parts [removed]."
+        return st.checkbox("Publish anyway", value=False, key=key, help=tip)
     if name == "show_publicly":
         return st.checkbox("Show on the public log", value=True, key=key)
     if name == "of_item_id":  # pick by title: nobody knows the other item's number by heart

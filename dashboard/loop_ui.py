@@ -35,16 +35,6 @@ def render_publish_warning(text: str | None, item_id: int) -> bool:
     return bool(findings)
 
 
-def _precheck(item_id: int) -> None:
-    with st.expander("Check the public wording before you ship"):
-        st.caption(
-            "Once shipped, every customer who raised it is listed here with a drafted reply."
-        )
-        text = st.text_area("Public text draft", key=f"loop_precheck_{item_id}", height=90)
-        if text and not render_publish_warning(text, item_id):
-            st.success("No names, addresses, handles or numbers found.", icon=":material/check:")
-
-
 def _track(item: Item, mine: bool) -> None:
     note = f" — {ui.escape_md(item.customer_track_note)}" if item.customer_track_note else ""
     st.caption(f"Customer track (remedies and goodwill): **{item.customer_track}**{note}")
@@ -109,9 +99,7 @@ def render_make_it_right(item_id: int, user) -> None:
         mine = can(user, loop.PERMISSION, item=SimpleNamespace(owner_id=item.owner_id))
         if item.status not in ("shipped", "loop_closed"):
             render_lead_times(item_id)  # no customer section yet: it would be an empty heading
-            if mine and item.status == "in_progress":  # the owner is about to write the text
-                _precheck(item_id)
-            return
+            return  # the Ship form itself checks the public text for personal data
         st.subheader("Make it right for each customer")
         render_lead_times(item_id)
         render_publish_warning(f"{item.public_title}\n{item.public_text}", item_id)

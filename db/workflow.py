@@ -34,6 +34,8 @@ from db.itemstate import (  # noqa: F401  (re-exported: callers need only this m
 )
 from db.linking import attach, create_item, item_from_forward  # noqa: F401  (re-exported)
 from db.models import Forward, Item
+from db.outreach import known_customers
+from db.redact import describe, find_pii
 from db.triage import (  # noqa: F401  (re-exported: the contract names them in this module)
     assignable_user,
     dismiss,
@@ -121,9 +123,20 @@ def start(session: Session, item_id: int, *, actor, expected_version: int, now) 
     )
 
 
-def ship(session, item_id, *, public_title, public_text, actor, expected_version, now) -> Item:
-    """Mark the fix shipped with its public 'what we changed' title and text."""
+def ship(
+    session, item_id, *, public_title, public_text, actor, expected_version, now,
+    publish_anyway: bool = False,
+) -> Item:  # fmt: skip
+    """Mark the fix shipped with its public 'what we changed' title and text; refused while
+    the text holds personal data, unless `publish_anyway` (the log then shows it [removed])."""
     require_public_text(public_title, public_text)
+    found = find_pii(f"{public_title}\n{public_text}", known=known_customers(session, item_id))
+    if found and not publish_anyway:
+        raise InvalidInput(
+            "The public text names someone or holds personal data ("
+            + "; ".join(describe(found)) + "). Reword it, or tick “Publish anyway”: the "
+            "public log then shows those parts as [removed]."
+        )  # fmt: skip
     changes = {
         "public_title": public_title.strip(),
         "public_text": public_text.strip(),

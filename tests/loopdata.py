@@ -46,6 +46,7 @@ def shipped_item(
     public_text: str = "Cars that finish charging now pay an idle fee after five minutes.",
     start=T0,
     ship_at=NOW,
+    publish_anyway: bool = True,  # some tests ship a slip on purpose, to see it never spread
 ) -> Item:
     """Complaints at `start`, reviewed and turned into an item by the CEO, shipped by Mara."""
     msgs = [
@@ -88,4 +89,5 @@ def shipped_item(
         actor=c.mara,
         expected_version=item.version,
         now=ship_at,
+        publish_anyway=publish_anyway,
     )

@@ -254,3 +254,14 @@ def test_only_the_owner_or_an_executive_may_make_it_right(session, c, shipped) -
     row = loop.tell_customer(session, rows[0].id, reply_text="Hi", actor=c.ceo, now=NOW)
     assert row.status == "told"
     assert session.exec(select(Outreach).where(Outreach.status == "pending")).all() != []
+
+
+def test_shipping_text_that_names_a_customer_is_refused_before_anything_is_published(
+    session, c
+) -> None:
+    zeb, otti, hank = customers(session)
+    with pytest.raises(InvalidInput, match="a customer's name: “Zebulon Quackenbush”"):
+        shipped_item(session, c, [zeb, otti, hank], public_text=TEXT_WITH_SLIP,
+                     publish_anyway=False)  # fmt: skip
+    session.rollback()
+    assert session.exec(select(Item.status)).all() == [ItemStatus.IN_PROGRESS]

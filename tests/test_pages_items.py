@@ -118,6 +118,20 @@ def test_owner_takes_ownership_starts_and_ships_through_the_page(db, c):
     assert (got.status, got.public_title) == (S.SHIPPED, "Idle fee at chargers")
 
 
+def test_ship_with_personal_data_is_refused_in_the_form_until_published_anyway(db, c):
+    item = item_in(db, c, S.IN_PROGRESS, owner=c.mara)
+    at = open_page(c.mara, "item", item=item.id)
+    at.text_input(key="item_ship_public_title").input("Idle fee at chargers")
+    at.text_area(key="item_ship_public_text").input("Fixed, as jo.king@mailbox.test asked.")
+    at.button(key="item_go_ship").click().run()
+    assert "an email address: “jo.king@mailbox.test”" in at.error[0].value
+    assert fresh(db, item.id).status == S.IN_PROGRESS  # nothing published yet
+    assert at.text_area(key="item_ship_public_text").value.startswith("Fixed, as jo")  # kept
+    at.checkbox(key="item_ship_publish_anyway").check()
+    at.button(key="item_go_ship").click().run()
+    assert fresh(db, item.id).status == S.SHIPPED
+
+
 def test_a_change_made_meanwhile_is_shown_and_the_typed_ship_text_is_kept(db, c):
     item = item_in(db, c, S.IN_PROGRESS)
     at = open_page(c.mara, "item", item=item.id)
