@@ -779,3 +779,12 @@ def test_admin_sees_each_mailbox_fetched_and_why_its_last_fetch_stopped(db):
         "last_error": "imap.acme.test: no answer"}  # fmt: skip
     quarantined = next(f for cols, f in frames.items() if "locator" in cols)
     assert list(quarantined["file"]) == ["imaps://support@acme.test@imap.acme.test/INBOX"]
+
+
+def test_admin_is_warned_while_links_in_emails_point_to_localhost(db, monkeypatch):
+    monkeypatch.delenv("FL_BASE_URL", raising=False)
+    at, _ = admin_app(db)
+    assert any("point to http://localhost:8501" in w.value for w in at.warning)
+    at.text_input(key="admin_set_url").input("https://feedback.voltra.example")
+    at.button(key="admin_settings_go").click().run()
+    assert not any("point to http://localhost" in w.value for w in at.warning)

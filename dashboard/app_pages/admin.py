@@ -15,6 +15,7 @@ from dashboard.outbox_ui import render_outbox_health
 from db import clock
 from db.models import utcnow
 from db.settings import all_settings, save_settings
+from db.sla import base_url
 
 LIST_SETTINGS = {
     "own_handles": "Our own X handles",
@@ -28,6 +29,13 @@ LIST_SETTINGS = {
 def _settings_tab() -> None:
     with data.session() as s:
         current = all_settings(s)
+        link = base_url(s)
+    if link.startswith(("http://localhost", "http://127.")):
+        st.warning(
+            f"Links in e-mails point to {link}, which works only on the server itself. Set the "
+            "Public base URL below to where people reach this app.",
+            icon=":material/link_off:",
+        )
     with st.form("admin_settings"):
         values = {}
         columns = st.columns(2)
