@@ -210,3 +210,25 @@ def test_a_card_forwarded_before_forwards_were_named_still_brings_its_messages(s
     session.commit()
     item = wf.item_from_forward(session, fwd.id, title="Black screens", actor=c.mara, now=NOW)
     assert len(session.exec(select(Message.id).where(Message.item_id == item.id)).all()) == 2
+
+
+# --- what the executive forwarded ------------------------------------------------------------
+
+
+def test_the_forwards_sent_list_what_still_waits_until_answered_or_acted_on(session, c):
+    from db.sentforwards import sent_forwards
+
+    waiting, answered, made, dismissed, old = (
+        make_message(session, subject=s) for s in ("Waiting", "Answered", "Made", "Gone", "Old")
+    )
+    late = NOW - timedelta(days=3)
+    fwds = {m.subject: _forward(session, c, m, now=late if m is waiting else NOW)
+            for m in (waiting, answered, made, dismissed)}  # fmt: skip
+    _forward(session, c, old, now=NOW - timedelta(days=20))  # escalated and digested long ago
+    wf.answer_forward(session, fwds["Answered"].id, body="Checked: fine", actor=c.mara, now=NOW)
+    wf.item_from_forward(session, fwds["Made"].id, title="Made", actor=c.mara, now=NOW)
+    wf.dismiss(session, message_ids=[dismissed.id], reason="spam", actor=c.ceo, now=NOW)
+    rows = sent_forwards(session, user=c.ceo, now=NOW)
+    assert [(r.title, r.recipient, r.note, r.overdue) for r in rows] == [
+        ("Waiting", "Mara Lind", "?", True)]  # fmt: skip
+    assert sent_forwards(session, user=c.mara, now=NOW) == []  # only one's own

@@ -125,3 +125,15 @@ def test_an_empty_answer_says_so_and_keeps_the_message(db, c):
     next(b for b in at.button if b.key.endswith("_answer_go")).click().run()
     assert "Write the answer first." in [e.value for e in at.error]
     assert REFUND in shown(at)
+
+
+def test_the_executive_inbox_lists_what_they_forwarded_that_still_waits(db, c):
+    msg = make_message(db, subject="Screen went black, refund?")
+    wf.forward(db, message_ids=[msg.id], to_user_id=c.mara.id, note="?", respond_by=None,
+               actor=c.ceo, now=utcnow() - timedelta(days=3))  # fmt: skip
+    at = open_page(c.ceo, "inbox")
+    assert "Forwarded by you — waiting on others" in [h.value for h in at.subheader]
+    assert "**Screen went black, refund\\?** · to Mara Lind · sent 3 d ago" in [
+        m.value for m in at.markdown]  # fmt: skip
+    assert "Your note: ?" in [t.value for t in at.text]
+    assert any("Late" in m.value for m in at.markdown if "-badge[" in m.value)

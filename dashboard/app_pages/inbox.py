@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard import data, signin, ui
 from dashboard.mentions_ui import render_mentions
+from dashboard.sent_ui import render_sent
 from db import tracking, workflow
 from db.models import ItemStatus, utcnow
 
@@ -140,3 +141,4 @@ if todo:
 for r in todo:
     _row(r, now)
 render_mentions(me, now)
+render_sent(me, now)
