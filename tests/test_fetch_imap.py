@@ -159,21 +159,28 @@ def test_large_mail_is_fetched_in_groups_of_bounded_size(eng, server, folder, mo
     assert asked == [2, 2, 1]
 
 
-def test_a_fetch_cut_short_keeps_what_it_committed_and_completes_next_time(
-    eng, server, folder, monkeypatch
-):
-    fill(server, folder, [mail(n) for n in range(1, 8)])
+def drop_connection(monkeypatch, *, on: int, error: Exception):
+    """Fetch two messages a FETCH, and fail the `on`-th fetch of message bodies with `error`,
+    as a server that goes away would; return the real `IMAPClient.fetch`."""
     monkeypatch.setattr(imapread, "GROUP_MESSAGES", 2)
     real, calls = IMAPClient.fetch, []
 
     def dropping(self, uids, data, *a, **kw):
         if "BODY.PEEK[]" in data:
             calls.append(uids)
-            if len(calls) == 3:
-                raise OSError("connection reset by peer")
+            if len(calls) == on:
+                raise error
         return real(self, uids, data, *a, **kw)
 
     monkeypatch.setattr(IMAPClient, "fetch", dropping)
+    return real
+
+
+def test_a_fetch_cut_short_keeps_what_it_committed_and_completes_next_time(
+    eng, server, folder, monkeypatch
+):
+    fill(server, folder, [mail(n) for n in range(1, 8)])
+    real = drop_connection(monkeypatch, on=3, error=OSError("connection reset by peer"))
     url = parse_mailbox_url(server.url(folder))
     with server.client() as client:
         client.select_folder(folder)
@@ -191,17 +198,7 @@ def test_mail_read_before_the_connection_dropped_is_kept_and_not_read_again(
     eng, server, folder, monkeypatch
 ):
     fill(server, folder, [mail(n) for n in range(1, 6)])
-    monkeypatch.setattr(imapread, "GROUP_MESSAGES", 2)
-    real, calls = IMAPClient.fetch, []
-
-    def dropping(self, uids, data, *a, **kw):
-        if "BODY.PEEK[]" in data:
-            calls.append(uids)
-            if len(calls) == 2:
-                raise TimeoutError
-        return real(self, uids, data, *a, **kw)
-
-    monkeypatch.setattr(IMAPClient, "fetch", dropping)
+    real = drop_connection(monkeypatch, on=2, error=TimeoutError())
     cut = fetch(eng, server, folder)  # one batch: nothing was committed before the drop
     assert (cut.imported, cut.error) == (2, f"{server.url(folder)}: no answer (timed out)")
     assert cursor(eng)["last_uid"] == 2
