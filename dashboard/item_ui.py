@@ -17,6 +17,7 @@ import streamlit as st
 from dashboard import data, signin, ui
 from db import workflow
 from db.errors import Conflict
+from db.itemstate import conflict
 from db.models import utcnow
 from db.tracking import describe
 
@@ -71,24 +72,16 @@ def header(detail) -> None:
         st.badge("Overdue", icon=":material/alarm:", color="red")
 
 
-def conflict_notice(detail) -> None:
+def conflict_notice(item_id: int) -> None:
     """Say the item changed since the page showed it, by whom and when, and offer to reload."""
-    item_id = detail.item["id"]
-    said = st.session_state.get(_conflict_key(item_id)) or _changed_by(detail)
+    said = st.session_state.get(_conflict_key(item_id))
+    if said is None:  # reloaded before any step was refused: name the last change the same way
+        with data.session() as s:
+            said = str(conflict(s, item_id))
     st.warning(f"{said} What you typed is kept.", icon=":material/sync_problem:")
     if st.button("Reload", key="item_reload"):
         _forget_version(item_id)
         st.rerun()
-
-
-def _changed_by(detail) -> str:
-    """Name the last change to the item (the page may have reloaded it before any step ran)."""
-    steps = [e for e in detail.timeline if e.entity == "item"]
-    if not steps:
-        return "This item changed since you opened it."
-    last = sorted(steps, key=lambda e: e.at)[-1]  # the latest; the last written of a tie
-    who = ui.escape_md(last.actor or "someone")
-    return f"This item changed since you opened it (by {who} at {ui.stamp(last.at)})."
 
 
 def act(fn, success: str, item_id: int, loaded: int, **values) -> None:

@@ -30,7 +30,7 @@ def fetch(
     from db.ingest.mailurl import parse_mailbox_url
 
     mailboxes = [parse_mailbox_url(u) for u in urls]  # a malformed URL stops before any work
-    passwords = [_password(m) for m in mailboxes]
+    passwords = [stored_password(m, ask=True) for m in mailboxes]
     engine = open_engine()
     code = 0
     for mailbox, password in zip(mailboxes, passwords, strict=True):
@@ -53,17 +53,12 @@ def fetch(
     raise typer.Exit(code)
 
 
-def _password(mailbox: MailboxUrl) -> str:
-    """Return the password for `mailbox`: IMAP_PASSWORD, ~/.netrc, or a prompt in a terminal."""
-    if password_for(mailbox) is None and sys.stdin.isatty():
-        return typer.prompt(f"Password for {mailbox.user} at {mailbox.host}", hide_input=True)
-    return stored_password(mailbox)
-
-
-def stored_password(mailbox: MailboxUrl) -> str:
-    """Return the password for `mailbox` from IMAP_PASSWORD or ~/.netrc, or fail saying how
-    to give one (the worker runs unattended: it never prompts)."""
+def stored_password(mailbox: MailboxUrl, *, ask: bool = False) -> str:
+    """Return the password for `mailbox` from IMAP_PASSWORD or ~/.netrc, else (with `ask`, in
+    a terminal) from a prompt, else fail saying how to give one: the worker never prompts."""
     found = password_for(mailbox)
+    if found is None and ask and sys.stdin.isatty():
+        return typer.prompt(f"Password for {mailbox.user} at {mailbox.host}", hide_input=True)
     if found is None:
         fail(f"no password for {mailbox.user} at {mailbox.host}: set IMAP_PASSWORD or add it "
              "to ~/.netrc")  # fmt: skip

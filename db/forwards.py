@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from db.audit import get_or_404, record, sla_respond_by
@@ -142,17 +143,21 @@ def forwarded_to(session: Session, user_id: int, message_ids: set[int]) -> set[i
     rest = message_ids - found
     if not rest:
         return found
-    mine = session.exec(
-        select(Forward.id, Forward.created_at, Forward.sender_id).where(
-            Forward.recipient_id == user_id, Forward.message_id.is_not(None)
-        )
-    ).all()
-    ids, moments = {f for f, _, _ in mine}, {(at, by) for _, at, by in mine}
     stmt = select(Event.entity_id, Event.data, Event.at, Event.actor_id).where(
         Event.entity == "message", Event.action == "forwarded", Event.entity_id.in_(rest)
     )
-    for mid, data, at, by in session.exec(stmt):
-        named = (data or {}).get("forward")
-        if named in ids or (named is None and (at, by) in moments):
+    events = session.exec(stmt).all()
+    named = {(data or {}).get("forward") for _, data, _, _ in events} - {None}
+    moments = {at for _, data, at, _ in events if "forward" not in (data or {})}
+    mine = select(Forward.id, Forward.created_at, Forward.sender_id).where(
+        Forward.recipient_id == user_id,
+        Forward.message_id.is_not(None),
+        sa.or_(Forward.id.in_(named), Forward.created_at.in_(moments)),
+    )  # only the forwards these Events can point to, however many the user has had
+    rows = session.exec(mine).all()
+    ids, made = {f for f, _, _ in rows}, {(at, by) for _, at, by in rows}
+    for mid, data, at, by in events:
+        forward_id = (data or {}).get("forward")
+        if forward_id in ids or (forward_id is None and (at, by) in made):
             found.add(mid)
     return found

@@ -16,11 +16,10 @@ from typing import Any
 from sqlmodel import Session, select
 
 from db.answers import answer_forward  # noqa: F401  (re-exported)
-from db.audit import record
 from db.auth import can, require
 from db.comments import comment  # noqa: F401  (re-exported)
 from db.errors import InvalidInput
-from db.forwards import acknowledge_forward, forward  # noqa: F401  (re-exported)
+from db.forwards import acknowledge_forward, forward, mark_acknowledged  # noqa: F401  (re-exported)
 from db.itemedit import EDITABLE, assign, mark_duplicate, update_item  # noqa: F401  (re-exported)
 from db.itemstate import (  # noqa: F401  (re-exported: callers need only this module)
     ALLOWED,
@@ -95,17 +94,7 @@ def acknowledge(session: Session, item_id: int, *, actor, expected_version: int,
         changes={"owner_id": actor.id},
     )
     for fwd in open_fwds:
-        fwd.acknowledged_at = now
-        session.add(fwd)
-        record(
-            session,
-            actor=actor,
-            now=now,
-            entity="forward",
-            entity_id=fwd.id,
-            action="acknowledged",
-            data={"item_id": item_id},
-        )
+        mark_acknowledged(session, fwd, actor=actor, now=now)
     session.commit()
     return item
 

@@ -27,7 +27,7 @@ item = detail.item
 loaded = st.session_state.setdefault(item_ui.version_key(item_id), item["version"])
 item_ui.header(detail)
 if loaded != item["version"]:
-    item_ui.conflict_notice(detail)
+    item_ui.conflict_notice(item_id)
 if item["problem"]:
     st.text(item["problem"])
 item_ui.steps(detail, me, loaded=loaded)
